@@ -1,0 +1,28 @@
+namespace Fatechat.Protocol.EngineIO;
+
+/// <summary>Engine.IO settings; defaults match the Node server (packages/engine.io/lib/server.ts).</summary>
+public sealed class EngineIOOptions
+{
+    /// <summary>Request path, with leading and trailing slash.</summary>
+    public string Path { get; set; } = "/socket.io/";
+    public int PingIntervalMs { get; set; } = 25_000;
+    public int PingTimeoutMs { get; set; } = 20_000;
+    public int UpgradeTimeoutMs { get; set; } = 10_000;
+    /// <summary>Largest accepted message or polling body, in bytes (Node's <c>maxHttpBufferSize</c>).</summary>
+    public int MaxPayload { get; set; } = 1_000_000;
+    public bool AllowPolling { get; set; } = true;
+    public bool AllowWebSocket { get; set; } = true;
+    public bool AllowUpgrades { get; set; } = true;
+    /// <summary>Frames queued for one client before it counts as too slow and is disconnected.</summary>
+    public int MaxQueuedFrames { get; set; } = 4096;
+    /// <summary>CORS for the Engine.IO endpoint; null leaves CORS headers out, as Node does by default.</summary>
+    public EngineIOCorsOptions? Cors { get; set; }
+}
+
+/// <summary>Cross-origin settings for browsers served from another origin.</summary>
+public sealed class EngineIOCorsOptions
+{
+    /// <summary>Allowed origins; <c>*</c> allows any.</summary>
+    public IList<string> Origins { get; set; } = new List<string> { "*" };
+    public bool Credentials { get; set; }
+}
