@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
+using Fatechat.Protocol.Logging;
 
 namespace Fatechat.Protocol.EngineIO;
 
@@ -113,7 +113,7 @@ public sealed class EngineConnection
         }
         catch (Exception exception)
         {
-            _server.Logger.LogError(exception, "Close handler of {Sid} failed", Id);
+            ProtocolLog.CloseHandlerFailed(_server.Logger, exception, Id);
         }
     }
 
@@ -129,7 +129,7 @@ public sealed class EngineConnection
                 }
                 catch (Exception exception)
                 {
-                    _server.Logger.LogError(exception, "Message handler of {Sid} failed", Id);
+                    ProtocolLog.MessageHandlerFailed(_server.Logger, exception, Id);
                     Close(CloseReasons.ParseError);
                 }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
+using Fatechat.Protocol.Logging;
 
 namespace Fatechat.Protocol.SocketIO;
 
@@ -97,7 +97,7 @@ public sealed class Namespace
             }
             catch (Exception exception)
             {
-                Server.Logger.LogError(exception, "Middleware of namespace {Namespace} failed", Name);
+                ProtocolLog.MiddlewareFailed(Server.Logger, exception, Name);
                 client.Send(SocketIOPacketEncoder.EncodeConnectError(Name, "Internal server error", null, Server.Json));
                 return;
             }

@@ -1,5 +1,5 @@
 using Fatechat.Protocol.EngineIO;
-using Microsoft.Extensions.Logging;
+using Fatechat.Protocol.Logging;
 
 namespace Fatechat.Protocol.SocketIO;
 
@@ -155,7 +155,7 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
             return;
         }
 
-        _server.Logger.LogDebug("Invalid state for packet {Type} on {Namespace}; closing {Sid}", packet.Type, packet.Namespace, Connection.Id);
+        ProtocolLog.InvalidState(_server.Logger, Connection.Id, packet.Type.ToString(), packet.Namespace);
         Connection.Close(CloseReasons.ForcedServerClose);
     }
 
@@ -191,7 +191,7 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
 
     private void Fail(string error)
     {
-        _server.Logger.LogDebug("Invalid packet from {Sid}: {Error}", Connection.Id, error);
+        ProtocolLog.InvalidPacket(_server.Logger, Connection.Id, error);
         Connection.Close(CloseReasons.ParseError);
     }
 }

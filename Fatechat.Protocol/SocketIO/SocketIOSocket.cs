@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Fatechat.Protocol.EngineIO;
-using Microsoft.Extensions.Logging;
+using Fatechat.Protocol.Logging;
 
 namespace Fatechat.Protocol.SocketIO;
 
@@ -259,7 +259,7 @@ public sealed class SocketIOSocket
         }
         catch (InvalidEventPayloadException invalid)
         {
-            Namespace.Server.Logger.LogDebug("Event {Event} from {Socket} had an invalid payload", invalid.EventName, Id);
+            ProtocolLog.InvalidEventPayload(Namespace.Server.Logger, invalid.EventName, Id);
             if (ack is { IsSent: false })
             {
                 ack.Send(InvalidPayloadAck);
@@ -267,7 +267,7 @@ public sealed class SocketIOSocket
         }
         catch (Exception exception)
         {
-            Namespace.Server.Logger.LogError(exception, "Handler on socket {Socket} of {Namespace} failed", Id, Namespace.Name);
+            ProtocolLog.HandlerFailed(Namespace.Server.Logger, exception, Id, Namespace.Name);
             if (ack is { IsSent: false })
             {
                 ack.Send(ErrorAckPayload);
