@@ -56,6 +56,12 @@ async function step(name, action) {
   console.error(`ok   ${name} (${Date.now() - t0} ms)`);
 }
 
+/** The first lines of an error (Playwright's name the locator it waited for), without terminal colours. */
+function describe(err) {
+  const text = String(err?.message ?? err).replace(/\x1b\[[0-9;]*m/g, '');
+  return text.split('\n').map(line => line.trim()).filter(Boolean).slice(0, 4).join(' | ');
+}
+
 function check(condition, message) {
   if (!condition) throw new Error(message);
 }
@@ -277,14 +283,14 @@ async function main() {
       const file = path.join(outDir, `failure-${who}.png`);
       await page.screenshot({ path: file, timeout: 5000 }).then(() => screenshots.push(file), () => {});
     }
-    finish({ ok: false, step: currentStep, error: String(err?.message ?? err).split('\n')[0] }, 1);
+    finish({ ok: false, step: currentStep, error: describe(err) }, 1);
   }
 }
 
 try {
   await main();
 } catch (err) {
-  finish({ ok: false, step: currentStep, error: String(err?.message ?? err).split('\n')[0] }, 1);
+  finish({ ok: false, step: currentStep, error: describe(err) }, 1);
 } finally {
   await browser?.close().catch(() => {});
   clearTimeout(hardTimer);
