@@ -10,6 +10,8 @@ run(async () => {
   root.on("hello", () => received.rootHello++);
   chat.on("hello", (...data) => received.chatHello.push(data));
   await Promise.all([connected(root), connected(chat)]);
+  const clientEngineIds = [root.io.engine.id, chat.io.engine.id];
+  const socketIds = [root.id, chat.id];
 
   const rootAnswer = await root.timeout(5_000).emitWithAck("where");
   const chatAnswer = await chat.timeout(5_000).emitWithAck("where");
@@ -28,8 +30,8 @@ run(async () => {
   const rootAfterChatLeft = await root.timeout(5_000).emitWithAck("where");
 
   const result = {
-    clientEngineIds: [root.io.engine.id, chat.io.engine.id],
-    socketIds: [root.id, chat.id],
+    clientEngineIds,
+    socketIds,
     rootAnswer,
     chatAnswer,
     rootAfterChatLeft,
