@@ -189,7 +189,6 @@ async function main() {
     });
 
     await step('the socket connected by polling with the token, then upgraded to websocket', async () => {
-      await pageA.waitForFunction(() => true);
       const deadline = Date.now() + STEP_TIMEOUT_MS;
       while (socketA.websockets.length === 0 && Date.now() < deadline) await pageA.waitForTimeout(100);
       const handshake = socketA.polling[0];
