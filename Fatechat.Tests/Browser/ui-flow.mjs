@@ -221,6 +221,15 @@ async function main() {
       await pageA.locator('[data-testid="online-count"]', { hasText: '2' }).waitFor();
     });
 
+    await step('on the phone, the people drawer opens, lists alice, and closes', async () => {
+      const alicePerson = pageB.locator(`[data-testid="online-users"] li[data-email="${alice.email}"]`);
+      check(!(await alicePerson.isVisible()), 'the people list is on screen before the drawer opens');
+      await pageB.getByRole('button', { name: /^People/ }).click();
+      await alicePerson.waitFor({ state: 'visible' });
+      await pageB.locator('.drawer-backdrop').click({ position: { x: 20, y: 200 } });
+      await alicePerson.waitFor({ state: 'hidden' });
+    });
+
     await step('bob receives alice\'s new message live', async () => {
       await send(pageA, live);
       const message = messageIn(roomLog(pageB, room), live);
