@@ -14,6 +14,18 @@ export function compareIds(a, b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+const GROUP_WINDOW_MS = 5 * 60 * 1000;
+
+/** A message right after another from the same sender within a few minutes drops its avatar and header. */
+function markContinued(node) {
+  if (!node.classList.contains('message')) return;
+  const previous = node.previousElementSibling;
+  const continued = previous !== null && previous.classList.contains('message')
+    && previous.dataset.sender === node.dataset.sender
+    && Math.abs(Number(node.dataset.time) - Number(previous.dataset.time)) < GROUP_WINDOW_MS;
+  node.classList.toggle('continued', continued);
+}
+
 export class MessageList {
   #seen = new Set();
   #oldestId = null;
@@ -94,6 +106,12 @@ export class MessageList {
   // the end). Id-less lines (notes such as the welcome) mark a moment: live messages stay below them,
   // history pages go past them.
   #insert(node, id, { live }) {
+    this.#place(node, id, live);
+    markContinued(node);
+    if (node.nextElementSibling) markContinued(node.nextElementSibling);
+  }
+
+  #place(node, id, live) {
     if (id === null || id === undefined) {
       this.items.append(node);
       return;
@@ -115,9 +133,9 @@ export class MessageList {
       return h('li', { class: 'note event', 'data-id': id }, h('span', { text: message.text }), ' · ', time);
     }
     const own = message.sender === this.me;
-    return h('li', { class: own ? 'message own' : 'message', 'data-id': id, 'data-sender': message.sender },
+    return h('li', { class: own ? 'message own' : 'message', 'data-id': id, 'data-sender': message.sender, 'data-time': message.createdAt.getTime() },
       avatar(message.sender),
-      h('div', { class: 'bubble' },
+      h('div', { class: 'bubble', title: message.createdAt.toLocaleString() },
         h('div', { class: 'meta' }, h('span', { class: 'sender', text: message.sender }), time),
         h('p', { class: 'text', text: message.text })));
   }
