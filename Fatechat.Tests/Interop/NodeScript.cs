@@ -96,6 +96,14 @@ internal sealed class NodeScript : IDisposable
         }
 
         TestContext.Out.WriteLine($"node {_name}: {Truncate(line!, 2000)}");
+        lock (_stderr)
+        {
+            if (_stderr.Length > 0)
+            {
+                TestContext.Out.WriteLine($"node {_name} stderr:\n{Truncate(_stderr.ToString(), 30_000)}");
+            }
+        }
+
         return result;
     }
 

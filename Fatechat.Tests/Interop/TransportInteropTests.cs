@@ -20,7 +20,7 @@ public sealed class TransportInteropTests
         {
             io.Use(socket =>
             {
-                seenByMiddleware.Enqueue((socket.Handshake.Headers.Authorization.ToString(), socket.Connection.Transport));
+                seenByMiddleware.Enqueue((socket.Handshake.Headers.Authorization.ToString(), socket.Handshake.Query["transport"].ToString()));
                 return Task.CompletedTask;
             });
             io.OnConnection(InteropHandlers.AnswerWhoAmI);
@@ -30,7 +30,7 @@ public sealed class TransportInteropTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(seenByMiddleware, Is.EqualTo(new[] { ("Bearer x", "polling") }), "middleware runs once, on the polling handshake");
+            Assert.That(seenByMiddleware, Is.EqualTo(new[] { ("Bearer x", "polling") }), "middleware runs once; the session's first request was polling");
             Assert.That(result.GetProperty("initialTransport").GetString(), Is.EqualTo("polling"));
             Assert.That(result.GetProperty("finalTransport").GetString(), Is.EqualTo("websocket"));
             Assert.That(result.GetProperty("upgrades").GetInt32(), Is.EqualTo(1));
@@ -51,7 +51,7 @@ public sealed class TransportInteropTests
             io.Use(socket =>
             {
                 string? token = socket.Handshake.Auth.TryGetProperty("token", out var t) ? t.GetString() : null;
-                tokens.Enqueue((token, socket.Connection.Transport));
+                tokens.Enqueue((token, socket.Handshake.Query["transport"].ToString()));
                 return Task.CompletedTask;
             });
             io.OnConnection(InteropHandlers.AnswerWhoAmI);

@@ -1,7 +1,7 @@
 // Connects with the transports named by the mode and reports where the client ended up and what the server saw.
 //   default:   polling first, then the upgrade to WebSocket, with an Authorization header via extraHeaders
 //   websocket: WebSocket only, with an auth payload {token}
-import { io, run, url, args, next, connected, partial } from "./common.mjs";
+import { io, run, url, args, until, connected, partial } from "./common.mjs";
 
 const mode = args[0] ?? "default";
 const options = mode === "websocket"
@@ -11,13 +11,16 @@ const options = mode === "websocket"
 run(async () => {
   const socket = io(url, { ...options, forceNew: true, reconnection: false });
   let upgrades = 0;
-  socket.io.on("open", () => socket.io.engine.on("upgrade", () => upgrades++));
+  let initialTransport;
+  // The Engine.IO handshake's transport; the upgrade may finish before or after the namespace connect.
+  socket.io.on("open", () => {
+    initialTransport = partial.initialTransport = socket.io.engine.transport.name;
+    socket.io.engine.on("upgrade", () => upgrades++);
+  });
   await connected(socket);
   const engine = socket.io.engine;
-  partial.initialTransport = engine.transport.name;
-  const initialTransport = engine.transport.name;
-  if (mode === "default" && engine.transport.name !== "websocket") {
-    await next(engine, "upgrade", 5_000);
+  if (mode === "default") {
+    await until(() => upgrades > 0, "the upgrade to websocket", 5_000);
   }
   const server = await socket.timeout(5_000).emitWithAck("whoami");
   const result = { initialTransport, finalTransport: engine.transport.name, upgrades, engineId: engine.id, server };
