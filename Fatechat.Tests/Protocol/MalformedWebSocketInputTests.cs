@@ -127,6 +127,33 @@ public sealed class MalformedWebSocketInputTests : ConformanceHostFixture
     }
 
     [Test]
+    public Task InvalidUtf8TextFrameClosesOnlyItsConnection() =>
+        AssertOnlyOffenderClosedAsync(
+            offender => offender.SendAsync(new byte[] { (byte)'4', (byte)'2', (byte)'[', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)']' }, WebSocketMessageType.Text),
+            expectedReason: null);
+
+    [Test]
+    public Task DeeplyNestedJsonClosesOnlyItsConnection() =>
+        AssertOnlyOffenderClosedAsync(
+            offender => offender.SendAsync("42[\"message\"," + new string('[', 10_000) + new string(']', 10_000) + "]"),
+            "parse error");
+
+    [Test]
+    public async Task AckForUnknownIdIsIgnored()
+    {
+        var (client, socketId) = await ConnectSocketIOAsync();
+        await using var _ = client;
+
+        await client.SendAsync("43999[\"nobody asked\"]");
+        await client.SendAsync("461-998[{\"_placeholder\":true,\"num\":0}]");
+        await client.SendAsync(new byte[] { 7 });
+
+        await AssertEchoAnsweredAsync(client, "after-unknown-ack");
+        Assert.That(DisconnectReasonAsync(socketId).IsCompleted, Is.False);
+        Assert.That(Logs.Errors, Is.Empty);
+    }
+
+    [Test]
     public async Task EventForNamespaceNeverJoinedClosesOnlyItsConnection()
     {
         var (healthy, _) = await ConnectSocketIOAsync();
@@ -180,7 +207,8 @@ public sealed class MalformedWebSocketInputTests : ConformanceHostFixture
         return prefix + new string('a', length - prefix.Length - suffix.Length) + suffix;
     }
 
-    private async Task AssertOnlyOffenderClosedAsync(Func<EngineWebSocketClient, Task> offend, string expectedReason)
+    /// <param name="expectedReason">The server-side disconnect reason; null when only the closing matters.</param>
+    private async Task AssertOnlyOffenderClosedAsync(Func<EngineWebSocketClient, Task> offend, string? expectedReason)
     {
         var (healthy, _) = await ConnectSocketIOAsync();
         await using var _ = healthy;
@@ -190,7 +218,12 @@ public sealed class MalformedWebSocketInputTests : ConformanceHostFixture
         await offend(offender);
 
         await offender.WaitForCloseAsync();
-        Assert.That(await DisconnectReasonAsync(offenderId), Is.EqualTo(expectedReason));
+        string reason = await DisconnectReasonAsync(offenderId);
+        if (expectedReason is not null)
+        {
+            Assert.That(reason, Is.EqualTo(expectedReason));
+        }
+
         await AssertServerHealthyAsync(healthy);
     }
 
