@@ -1,4 +1,2 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => "ok");
-app.Run();
+// Everything is wired in FatechatApp, so that tests start exactly this server.
+Fatechat.Server.FatechatApp.Build(args).Run();
