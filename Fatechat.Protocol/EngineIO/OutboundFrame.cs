@@ -1,18 +1,19 @@
 namespace Fatechat.Protocol.EngineIO;
 
 /// <summary>
-/// One Engine.IO packet ready for any transport. Text frames carry their packet-type digit
-/// (<c>42[...]</c>, <c>2</c>, <c>6</c>); binary frames carry raw message bytes. A broadcast builds one
-/// frame and hands the same instance to every recipient.
+/// One outbound Engine.IO packet ready for any transport, queued as a unit. Text frames carry their packet-type
+/// digit (<c>42[...]</c>, <c>2</c>, <c>6</c>); binary frames carry raw message bytes. A Socket.IO packet with
+/// binary attachments travels as one frame so that no other packet can slip between its parts. A broadcast
+/// builds one frame and hands the same bytes to every recipient.
 /// </summary>
-public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Payload, bool IsBinary)
+public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Payload, bool IsBinary, ReadOnlyMemory<byte>[]? Attachments = null)
 {
     internal static readonly OutboundFrame Ping = Constant("2");
     internal static readonly OutboundFrame Noop = Constant("6");
     internal static readonly OutboundFrame Close = Constant("1");
     internal static readonly OutboundFrame ProbePong = Constant("3probe");
 
-    /// <summary>A text frame from ASCII/UTF-8 bytes that already start with the packet-type digit.</summary>
+    /// <summary>A text frame from UTF-8 bytes that already start with the packet-type digit.</summary>
     public static OutboundFrame Text(ReadOnlyMemory<byte> payload) => new(payload, false);
 
     /// <summary>A binary message frame.</summary>

@@ -1,0 +1,260 @@
+using System.Threading.Channels;
+using Fatechat.Protocol.Logging;
+
+namespace Fatechat.Protocol.EngineIO;
+
+/// <summary>
+/// One Engine.IO session (Node's engine.io <c>Socket</c>): its outbound queue, heartbeat state and transport.
+/// Every transport drains the same bounded queue, so switching from polling to WebSocket loses nothing.
+/// </summary>
+public sealed class EngineConnection
+{
+    internal const string PollingName = "polling";
+    internal const string WebSocketName = "websocket";
+
+    private readonly EngineIOServer _server;
+    private readonly Channel<OutboundFrame> _outbound;
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly object _heartbeatLock = new();
+    private long _nextPingAt;
+    private long _pongDeadline;
+    private int _closed;
+    private int _pollActive;
+    private int _postActive;
+    private TaskCompletionSource? _pollRelease;
+    private volatile string _transport;
+    private volatile bool _upgrading;
+    private int _upgradeAttempt;
+
+    internal EngineConnection(EngineIOServer server, string id, EngineHandshake handshake, string transport)
+    {
+        _server = server;
+        Id = id;
+        Handshake = handshake;
+        _transport = transport;
+        _outbound = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(server.Options.MaxQueuedFrames)
+        {
+            SingleReader = false,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _nextPingAt = server.Now + server.PingIntervalTicks;
+    }
+
+    /// <summary>The session id (<c>sid</c>).</summary>
+    public string Id { get; }
+
+    public EngineHandshake Handshake { get; }
+
+    /// <summary><c>polling</c> or <c>websocket</c>.</summary>
+    public string Transport => _transport;
+
+    public bool IsOpen => Volatile.Read(ref _closed) == 0;
+
+    /// <summary>Why the connection closed, once it has.</summary>
+    public string? CloseReason { get; private set; }
+
+    /// <summary>The layer above; set once, right after the handshake.</summary>
+    public IEngineConnectionHandler? Handler { get; internal set; }
+
+    /// <summary>Cancelled a short grace period after close: transports stop waiting on the client then.</summary>
+    internal CancellationToken Aborted => _aborted.Token;
+
+    internal ChannelReader<OutboundFrame> Outbound => _outbound.Reader;
+
+    internal bool IsUpgrading => _upgrading;
+
+    /// <summary>
+    /// Queues a frame without waiting. A full queue means the client cannot keep up: it is disconnected rather
+    /// than allowed to hold back the sender (a broadcast never waits for one slow client).
+    /// </summary>
+    public bool Send(in OutboundFrame frame)
+    {
+        if (_outbound.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        if (IsOpen)
+        {
+            Close(CloseReasons.OutboundQueueFull);
+        }
+
+        return false;
+    }
+
+    /// <summary>Closes the session from the server side; queued frames are still flushed.</summary>
+    public void Close() => Close(CloseReasons.ForcedClose);
+
+    internal void Close(string reason)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        CloseReason = reason;
+        _server.Remove(this);
+
+        // A polling client learns of a server-side close from a "1" in its next GET (Node's polling doClose);
+        // a client that sent "1" itself only has its pending GET released with a noop.
+        if (reason != CloseReasons.TransportClose && _transport == PollingName)
+        {
+            _outbound.Writer.TryWrite(OutboundFrame.Close);
+        }
+
+        _outbound.Writer.TryComplete();
+        _pollRelease?.TrySetResult();
+        _aborted.CancelAfter(_server.CloseGracePeriod);
+
+        try
+        {
+            Handler?.OnClose(this, reason);
+        }
+        catch (Exception exception)
+        {
+            ProtocolLog.CloseHandlerFailed(_server.Logger, exception, Id);
+        }
+    }
+
+    /// <summary>Handles one inbound packet from whichever transport is active.</summary>
+    internal void OnPacket(in EnginePacket packet)
+    {
+        switch (packet.Type)
+        {
+            case EnginePacketType.Message:
+                try
+                {
+                    Handler?.OnMessage(this, packet.Data, packet.IsBinary);
+                }
+                catch (Exception exception)
+                {
+                    ProtocolLog.MessageHandlerFailed(_server.Logger, exception, Id);
+                    Close(CloseReasons.ParseError);
+                }
+
+                break;
+            case EnginePacketType.Pong:
+                OnPong();
+                break;
+            case EnginePacketType.Close:
+                Close(CloseReasons.TransportClose);
+                break;
+            case EnginePacketType.Ping:
+                // In v4 heartbeats go from server to client; Node closes on "invalid heartbeat direction".
+                Close(CloseReasons.TransportError);
+                break;
+            default:
+                // open, upgrade and noop mean nothing once the session runs.
+                break;
+        }
+    }
+
+    /// <summary>Called by the heartbeat scanner: sends a due ping, or closes when the pong is overdue.</summary>
+    internal void Tick(long now)
+    {
+        if (!IsOpen)
+        {
+            return;
+        }
+
+        bool sendPing = false;
+        bool expired = false;
+        lock (_heartbeatLock)
+        {
+            if (_pongDeadline != 0)
+            {
+                expired = now >= _pongDeadline;
+            }
+            else if (now >= _nextPingAt)
+            {
+                _pongDeadline = now + _server.PingTimeoutTicks;
+                sendPing = true;
+            }
+        }
+
+        if (expired)
+        {
+            Close(CloseReasons.PingTimeout);
+        }
+        else if (sendPing)
+        {
+            Send(OutboundFrame.Ping);
+        }
+    }
+
+    /// <summary>
+    /// True when the pong is overdue. Requests check this themselves so that a session expires exactly on time,
+    /// whatever the scanner's period.
+    /// </summary>
+    internal bool HasTimedOut(long now)
+    {
+        lock (_heartbeatLock)
+        {
+            return _pongDeadline != 0 && now >= _pongDeadline;
+        }
+    }
+
+    private void OnPong()
+    {
+        lock (_heartbeatLock)
+        {
+            _pongDeadline = 0;
+            _nextPingAt = _server.Now + _server.PingIntervalTicks;
+        }
+    }
+
+    /// <summary>Marks a GET as pending; false when another GET already is (Node: "overlap from client").</summary>
+    internal bool TryBeginPoll(out Task released)
+    {
+        if (Interlocked.Exchange(ref _pollActive, 1) != 0)
+        {
+            released = Task.CompletedTask;
+            return false;
+        }
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _pollRelease, release);
+        if (!IsOpen || _upgrading)
+        {
+            release.TrySetResult();
+        }
+
+        released = release.Task;
+        return true;
+    }
+
+    internal void EndPoll()
+    {
+        Volatile.Write(ref _pollRelease, null);
+        Volatile.Write(ref _pollActive, 0);
+    }
+
+    internal bool TryBeginPost() => Interlocked.Exchange(ref _postActive, 1) == 0;
+
+    internal void EndPost() => Volatile.Write(ref _postActive, 0);
+
+    /// <summary>Claims the one upgrade a session may attempt at a time.</summary>
+    internal bool TryClaimUpgrade() =>
+        _transport == PollingName && Interlocked.CompareExchange(ref _upgradeAttempt, 1, 0) == 0;
+
+    /// <summary>The probe succeeded: a pending GET is answered with a noop so the client can finish the upgrade.</summary>
+    internal void BeginUpgrade()
+    {
+        _upgrading = true;
+        Volatile.Read(ref _pollRelease)?.TrySetResult();
+    }
+
+    internal void CompleteUpgrade()
+    {
+        _transport = WebSocketName;
+        _upgrading = false;
+        Volatile.Read(ref _pollRelease)?.TrySetResult();
+    }
+
+    internal void CancelUpgrade()
+    {
+        _upgrading = false;
+        Volatile.Write(ref _upgradeAttempt, 0);
+    }
+}

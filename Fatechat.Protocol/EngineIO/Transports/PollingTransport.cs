@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+
+namespace Fatechat.Protocol.EngineIO.Transports;
+
+/// <summary>
+/// HTTP long-polling: a GET waits for queued packets and returns them joined by <c>\x1e</c>; a POST delivers the
+/// client's packets (https://github.com/socketio/engine.io-protocol#http-long-polling).
+/// </summary>
+internal static class PollingTransport
+{
+    private static readonly byte[] Ok = "ok"u8.ToArray();
+
+    public static async Task HandleGetAsync(HttpContext context, EngineConnection connection)
+    {
+        if (!connection.TryBeginPoll(out Task released))
+        {
+            // Node closes the session on overlapping GETs; the first GET then receives the close packet.
+            await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
+            connection.Close(CloseReasons.TransportError);
+            return;
+        }
+
+        try
+        {
+            var outbound = connection.Outbound;
+            if (!outbound.TryPeek(out _))
+            {
+                Task ready = outbound.WaitToReadAsync(context.RequestAborted).AsTask();
+                await Task.WhenAny(ready, released);
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    // Node: "poll connection closed prematurely" ends the session.
+                    connection.Close(CloseReasons.TransportError);
+                    return;
+                }
+            }
+
+            await WritePayloadAsync(context, outbound);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            connection.Close(CloseReasons.TransportError);
+        }
+        finally
+        {
+            connection.EndPoll();
+        }
+    }
+
+    public static async Task HandlePostAsync(HttpContext context, EngineConnection connection, int maxPayload)
+    {
+        if (!connection.TryBeginPost())
+        {
+            await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
+            connection.Close(CloseReasons.TransportError);
+            return;
+        }
+
+        try
+        {
+            if (context.Request.ContentLength > maxPayload)
+            {
+                await RefuseTooLargeAsync(context, connection);
+                return;
+            }
+
+            PipeReader body = context.Request.BodyReader;
+            ReadResult read;
+            while (true)
+            {
+                read = await body.ReadAsync(context.RequestAborted);
+                if (read.Buffer.Length > maxPayload)
+                {
+                    body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    await RefuseTooLargeAsync(context, connection);
+                    return;
+                }
+
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
+
+            bool parsed = Deliver(connection, read.Buffer);
+            body.AdvanceTo(read.Buffer.End);
+            if (!parsed)
+            {
+                await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
+                connection.Close(CloseReasons.ParseError);
+                return;
+            }
+
+            context.Response.ContentType = "text/html";
+            context.Response.ContentLength = Ok.Length;
+            await context.Response.Body.WriteAsync(Ok);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            connection.Close(CloseReasons.TransportError);
+        }
+        finally
+        {
+            connection.EndPost();
+        }
+    }
+
+    private static bool Deliver(EngineConnection connection, ReadOnlySequence<byte> buffer)
+    {
+        ReadOnlyMemory<byte> body = buffer.IsSingleSegment ? buffer.First : buffer.ToArray();
+        var packets = new List<EnginePacket>();
+        if (!EnginePacketParser.TryParsePayload(body, packets))
+        {
+            return false;
+        }
+
+        foreach (EnginePacket packet in packets)
+        {
+            if (!connection.IsOpen)
+            {
+                break;
+            }
+
+            connection.OnPacket(packet);
+        }
+
+        return true;
+    }
+
+    private static async Task RefuseTooLargeAsync(HttpContext context, EngineConnection connection)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await context.Response.CompleteAsync();
+        connection.Close(CloseReasons.TransportError);
+    }
+
+    /// <summary>
+    /// Writes every queued frame. An empty queue means the GET was released by an upgrade or a close from the
+    /// client: it ends with a noop, as Node's polling transport does.
+    /// </summary>
+    private static async Task WritePayloadAsync(HttpContext context, System.Threading.Channels.ChannelReader<OutboundFrame> outbound)
+    {
+        var payload = new ArrayBufferWriter<byte>(256);
+        bool first = true;
+        while (outbound.TryRead(out OutboundFrame frame))
+        {
+            Append(payload, frame.Payload.Span, frame.IsBinary, ref first);
+            if (frame.Attachments is { } attachments)
+            {
+                foreach (ReadOnlyMemory<byte> attachment in attachments)
+                {
+                    Append(payload, attachment.Span, isBinary: true, ref first);
+                }
+            }
+        }
+
+        if (first)
+        {
+            Append(payload, OutboundFrame.Noop.Payload.Span, isBinary: false, ref first);
+        }
+
+        context.Response.ContentType = "text/plain; charset=UTF-8";
+        context.Response.ContentLength = payload.WrittenCount;
+        await context.Response.Body.WriteAsync(payload.WrittenMemory);
+    }
+
+    private static void Append(ArrayBufferWriter<byte> payload, ReadOnlySpan<byte> data, bool isBinary, ref bool first)
+    {
+        if (!first)
+        {
+            payload.GetSpan(1)[0] = EnginePacketParser.RecordSeparator;
+            payload.Advance(1);
+        }
+
+        first = false;
+        if (!isBinary)
+        {
+            payload.Write(data);
+            return;
+        }
+
+        Span<byte> target = payload.GetSpan(1 + Base64.GetMaxEncodedToUtf8Length(data.Length));
+        target[0] = (byte)'b';
+        Base64.EncodeToUtf8(data, target[1..], out _, out int written);
+        payload.Advance(1 + written);
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fatechat.Protocol.Logging;
+
+/// <summary>Log events of the protocol layer: 1000–1099 Engine.IO, 1100–1199 Socket.IO.</summary>
+internal static partial class ProtocolLog
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Close handler of session {Sid} failed")]
+    public static partial void CloseHandlerFailed(ILogger logger, Exception exception, string sid);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Message handler of session {Sid} failed; closing it")]
+    public static partial void MessageHandlerFailed(ILogger logger, Exception exception, string sid);
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Invalid packet from session {Sid}: {Error}; closing it")]
+    public static partial void InvalidPacket(ILogger logger, string sid, string error);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Packet {Type} for namespace {Namespace} in an invalid state; closing session {Sid}")]
+    public static partial void InvalidState(ILogger logger, string sid, string type, string @namespace);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Event {Event} from socket {Socket} had an invalid payload")]
+    public static partial void InvalidEventPayload(ILogger logger, string @event, string socket);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Handler on socket {Socket} of namespace {Namespace} failed")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string socket, string @namespace);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Middleware of namespace {Namespace} failed")]
+    public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace);
+}

@@ -1,0 +1,197 @@
+using Fatechat.Protocol.EngineIO;
+using Fatechat.Protocol.Logging;
+
+namespace Fatechat.Protocol.SocketIO;
+
+/// <summary>
+/// The Socket.IO side of one Engine.IO connection (Node's <c>Client</c>): decodes packets, reassembles binary
+/// ones, and multiplexes namespaces. Any invalid packet closes this connection only, with "parse error".
+/// </summary>
+internal sealed class SocketIOClient : IEngineConnectionHandler
+{
+    private readonly SocketIOServer _server;
+    private readonly List<SocketIOSocket> _sockets = new(1);
+    private SocketIOPacket? _reassembling;
+    private ITimer? _connectTimeout;
+
+    public SocketIOClient(SocketIOServer server, EngineConnection connection, TimeProvider time)
+    {
+        _server = server;
+        Connection = connection;
+        _connectTimeout = time.CreateTimer(
+            static state => ((SocketIOClient)state!).OnConnectTimeout(),
+            this,
+            TimeSpan.FromMilliseconds(server.Options.ConnectTimeoutMs),
+            Timeout.InfiniteTimeSpan);
+    }
+
+    public EngineConnection Connection { get; }
+
+    public void OnMessage(EngineConnection connection, ReadOnlyMemory<byte> data, bool isBinary)
+    {
+        if (isBinary)
+        {
+            OnAttachment(data);
+            return;
+        }
+
+        if (_reassembling is not null)
+        {
+            Fail("text packet while binary attachments were expected");
+            return;
+        }
+
+        if (!SocketIOPacketParser.TryParse(data.Span, _server.Options.MaxAttachments, out SocketIOPacket packet, out string error))
+        {
+            Fail(error);
+            return;
+        }
+
+        if (packet.AttachmentCount > 0)
+        {
+            _reassembling = packet;
+            return;
+        }
+
+        if (packet.IsBinary && !BinaryAttachments.AreValid(packet.Data!.Value, 0))
+        {
+            Fail("placeholder without attachment");
+            return;
+        }
+
+        Dispatch(packet);
+    }
+
+    public void OnClose(EngineConnection connection, string reason)
+    {
+        _connectTimeout?.Dispose();
+        _reassembling = null;
+        SocketIOSocket[] sockets;
+        lock (_sockets)
+        {
+            sockets = _sockets.ToArray();
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.OnClose(reason);
+        }
+    }
+
+    public void Send(in OutboundFrame frame) => Connection.Send(frame);
+
+    internal bool TryAdd(SocketIOSocket socket)
+    {
+        lock (_sockets)
+        {
+            if (!Connection.IsOpen || _sockets.Exists(s => s.Namespace == socket.Namespace))
+            {
+                return false;
+            }
+
+            _sockets.Add(socket);
+        }
+
+        Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
+        return true;
+    }
+
+    internal void Remove(SocketIOSocket socket)
+    {
+        lock (_sockets)
+        {
+            _sockets.Remove(socket);
+        }
+    }
+
+    private void OnAttachment(ReadOnlyMemory<byte> data)
+    {
+        var packet = _reassembling;
+        if (packet is null)
+        {
+            Fail("binary data without a binary packet");
+            return;
+        }
+
+        packet.Attachments.Add(data.ToArray());
+        if (!packet.HasAllAttachments)
+        {
+            return;
+        }
+
+        _reassembling = null;
+        if (!BinaryAttachments.AreValid(packet.Data ?? default, packet.AttachmentCount))
+        {
+            Fail("illegal attachments");
+            return;
+        }
+
+        Dispatch(packet);
+    }
+
+    /// <summary>
+    /// As Node's <c>Client.ondecoded</c>: CONNECT to a namespace not yet joined connects; other packets go to the
+    /// joined namespace; anything else (an event for a namespace never joined, a second CONNECT) is an invalid
+    /// state and closes the connection.
+    /// </summary>
+    private void Dispatch(SocketIOPacket packet)
+    {
+        SocketIOSocket? socket = Find(packet.Namespace);
+        if (socket is null && packet.Type == SocketIOPacketType.Connect)
+        {
+            if (!_server.TryGetNamespace(packet.Namespace, out Namespace? ns))
+            {
+                Send(SocketIOPacketEncoder.EncodeConnectError(packet.Namespace, "Invalid namespace", null, _server.Json));
+                return;
+            }
+
+            _ = ns.ConnectAsync(this, packet.Data);
+            return;
+        }
+
+        if (socket is not null && packet.Type is not (SocketIOPacketType.Connect or SocketIOPacketType.ConnectError))
+        {
+            socket.OnPacket(packet);
+            return;
+        }
+
+        ProtocolLog.InvalidState(_server.Logger, Connection.Id, packet.Type.ToString(), packet.Namespace);
+        Connection.Close(CloseReasons.ForcedServerClose);
+    }
+
+    private SocketIOSocket? Find(string nsp)
+    {
+        lock (_sockets)
+        {
+            foreach (var socket in _sockets)
+            {
+                if (socket.Namespace.Name == nsp)
+                {
+                    return socket;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private void OnConnectTimeout()
+    {
+        bool joined;
+        lock (_sockets)
+        {
+            joined = _sockets.Count > 0;
+        }
+
+        if (!joined)
+        {
+            Connection.Close(CloseReasons.ForcedServerClose);
+        }
+    }
+
+    private void Fail(string error)
+    {
+        ProtocolLog.InvalidPacket(_server.Logger, Connection.Id, error);
+        Connection.Close(CloseReasons.ParseError);
+    }
+}

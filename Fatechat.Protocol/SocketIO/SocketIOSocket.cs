@@ -1,0 +1,335 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Fatechat.Protocol.EngineIO;
+using Fatechat.Protocol.Logging;
+
+namespace Fatechat.Protocol.SocketIO;
+
+/// <summary>
+/// A client's membership of one namespace (Node's <c>Socket</c>): event handlers, emits, acks and rooms.
+/// </summary>
+public sealed class SocketIOSocket
+{
+    private static readonly object[] ErrorAckPayload = [new { ok = false, error = "internal server error" }];
+    private static readonly object[] InvalidPayloadAck = [new { ok = false, error = "invalid payload" }];
+
+    private readonly Dictionary<string, Func<SocketIOArgs, SocketIOAck?, Task>> _handlers = new(StringComparer.Ordinal);
+    private readonly SocketIOClient _client;
+    private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
+    private List<Func<string, Task>>? _disconnecting;
+    private List<Func<string, Task>>? _disconnected;
+    private AckRegistry? _acks;
+    private ConcurrentDictionary<string, object?>? _data;
+    private int _state; // 0 connecting, 1 connected, 2 disconnected
+
+    internal SocketIOSocket(Namespace ns, SocketIOClient client, SocketIOHandshake handshake)
+    {
+        Namespace = ns;
+        _client = client;
+        Handshake = handshake;
+        Id = NewId();
+    }
+
+    /// <summary>This socket's id, distinct from the Engine.IO session id (the protocol v5 rule).</summary>
+    public string Id { get; }
+    public Namespace Namespace { get; }
+    public SocketIOHandshake Handshake { get; }
+    public bool Connected => Volatile.Read(ref _state) == 1;
+
+    /// <summary>The Engine.IO connection under this socket (shared by all its namespaces).</summary>
+    public EngineConnection Connection => _client.Connection;
+
+    /// <summary>Free-form per-socket data for the application (Node's <c>socket.data</c>).</summary>
+    public IDictionary<string, object?> Data => _data ??= new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>The rooms this socket is in, its own id room included.</summary>
+    public IReadOnlyCollection<string> Rooms
+    {
+        get
+        {
+            lock (_rooms)
+            {
+                return [Id, .. _rooms];
+            }
+        }
+    }
+
+    /// <summary>Registers the handler of an event; the ack is null unless the client asked for one.</summary>
+    public SocketIOSocket On(string eventName, Func<SocketIOArgs, SocketIOAck?, Task> handler)
+    {
+        lock (_handlers)
+        {
+            _handlers[eventName] = handler;
+        }
+
+        return this;
+    }
+
+    public SocketIOSocket On(string eventName, Action<SocketIOArgs, SocketIOAck?> handler) =>
+        On(eventName, (args, ack) =>
+        {
+            handler(args, ack);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Registers a handler whose first argument is bound to <typeparamref name="T"/> with System.Text.Json.</summary>
+    public SocketIOSocket On<T>(string eventName, Func<T?, SocketIOAck?, Task> handler) =>
+        On(eventName, (args, ack) =>
+        {
+            T? value;
+            try
+            {
+                value = args.Get<T>(0);
+            }
+            catch (JsonException)
+            {
+                throw new InvalidEventPayloadException(eventName);
+            }
+
+            return handler(value, ack);
+        });
+
+    public SocketIOSocket On<T>(string eventName, Action<T?, SocketIOAck?> handler) =>
+        On<T>(eventName, (value, ack) =>
+        {
+            handler(value, ack);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Called before the socket leaves its rooms; <see cref="Rooms"/> still lists them.</summary>
+    public SocketIOSocket OnDisconnecting(Func<string, Task> handler)
+    {
+        lock (_handlers)
+        {
+            (_disconnecting ??= new()).Add(handler);
+        }
+
+        return this;
+    }
+
+    /// <summary>Called once the socket has disconnected, with the reason (<see cref="CloseReasons"/>).</summary>
+    public SocketIOSocket OnDisconnect(Func<string, Task> handler)
+    {
+        lock (_handlers)
+        {
+            (_disconnected ??= new()).Add(handler);
+        }
+
+        return this;
+    }
+
+    public SocketIOSocket OnDisconnect(Action<string> handler) =>
+        OnDisconnect(reason =>
+        {
+            handler(reason);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Emits an event to this client.</summary>
+    public bool Emit(string eventName, params ReadOnlySpan<object?> args) =>
+        Send(SocketIOPacketEncoder.EncodeEvent(Namespace.Name, eventName, args, -1, Namespace.Server.Json));
+
+    /// <summary>Emits an event and waits for the client's acknowledgement.</summary>
+    /// <exception cref="TimeoutException">No acknowledgement within <paramref name="timeout"/>.</exception>
+    /// <exception cref="SocketIODisconnectedException">The socket disconnected first.</exception>
+    public async Task<SocketIOArgs> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args)
+    {
+        var acks = LazyInitializer.EnsureInitialized(ref _acks);
+        var (id, response) = acks.Register();
+        Send(SocketIOPacketEncoder.EncodeEvent(Namespace.Name, eventName, args, id, Namespace.Server.Json));
+        try
+        {
+            return await response.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            acks.Forget(id);
+            throw;
+        }
+    }
+
+    /// <summary>Emits an event and binds the first argument of the acknowledgement to <typeparamref name="T"/>.</summary>
+    public async Task<T?> EmitWithAckAsync<T>(string eventName, TimeSpan timeout, params object?[] args) =>
+        (await EmitWithAckAsync(eventName, timeout, args)).Get<T>(0);
+
+    public void Join(string room)
+    {
+        lock (_rooms)
+        {
+            if (Volatile.Read(ref _state) == 2 || !_rooms.Add(room))
+            {
+                return;
+            }
+        }
+
+        Namespace.Adapter.Join(this, room);
+    }
+
+    public void Leave(string room)
+    {
+        lock (_rooms)
+        {
+            if (!_rooms.Remove(room))
+            {
+                return;
+            }
+        }
+
+        Namespace.Adapter.Leave(this, room);
+    }
+
+    /// <summary>Targets a room, leaving this socket out (Node's <c>socket.to(room)</c>).</summary>
+    public BroadcastOperator To(string room) => new BroadcastOperator(Namespace, [], [], this).To(room);
+
+    /// <summary>Targets every other socket of the namespace (Node's <c>socket.broadcast</c>).</summary>
+    public BroadcastOperator Broadcast => new(Namespace, [], [], this);
+
+    /// <summary>Disconnects this namespace; with <paramref name="close"/>, the whole underlying connection.</summary>
+    public void Disconnect(bool close = false)
+    {
+        if (!Connected)
+        {
+            return;
+        }
+
+        Send(SocketIOPacketEncoder.EncodeDisconnect(Namespace.Name));
+        OnClose(CloseReasons.ServerNamespaceDisconnect);
+        if (close)
+        {
+            _client.Connection.Close();
+        }
+    }
+
+    internal bool Send(in OutboundFrame frame) => _client.Connection.Send(frame);
+
+    internal void SendAck(long id, ReadOnlySpan<object?> args) =>
+        Send(SocketIOPacketEncoder.EncodeAck(Namespace.Name, id, args, Namespace.Server.Json));
+
+    internal void MarkConnected() => Volatile.Write(ref _state, 1);
+
+    internal void OnPacket(SocketIOPacket packet)
+    {
+        switch (packet.Type)
+        {
+            case SocketIOPacketType.Event:
+            case SocketIOPacketType.BinaryEvent:
+                OnEvent(packet);
+                break;
+            case SocketIOPacketType.Ack:
+            case SocketIOPacketType.BinaryAck:
+                _acks?.Complete(packet.AckId, new SocketIOArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Json));
+                break;
+            case SocketIOPacketType.Disconnect:
+                OnClose(CloseReasons.ClientNamespaceDisconnect);
+                break;
+        }
+    }
+
+    private void OnEvent(SocketIOPacket packet)
+    {
+        JsonElement array = packet.Data!.Value;
+        JsonElement name = array[0];
+        string eventName = name.ValueKind == JsonValueKind.String ? name.GetString()! : name.GetRawText();
+        Func<SocketIOArgs, SocketIOAck?, Task>? handler;
+        lock (_handlers)
+        {
+            _handlers.TryGetValue(eventName, out handler);
+        }
+
+        if (handler is null)
+        {
+            return;
+        }
+
+        var args = new SocketIOArgs(array, 1, packet.Attachments, Namespace.Server.Json);
+        SocketIOAck? ack = packet.AckId >= 0 ? new SocketIOAck(this, packet.AckId) : null;
+        _ = RunHandlerAsync(() => handler(args, ack), ack);
+    }
+
+    /// <summary>
+    /// Runs an application handler. A failure is logged and, if the client waits for an ack, answered with a
+    /// generic error; the connection stays up.
+    /// </summary>
+    internal async Task RunHandlerAsync(Func<Task> handler, SocketIOAck? ack)
+    {
+        try
+        {
+            await handler();
+        }
+        catch (InvalidEventPayloadException invalid)
+        {
+            ProtocolLog.InvalidEventPayload(Namespace.Server.Logger, invalid.EventName, Id);
+            if (ack is { IsSent: false })
+            {
+                ack.Send(InvalidPayloadAck);
+            }
+        }
+        catch (Exception exception)
+        {
+            ProtocolLog.HandlerFailed(Namespace.Server.Logger, exception, Id, Namespace.Name);
+            if (ack is { IsSent: false })
+            {
+                ack.Send(ErrorAckPayload);
+            }
+        }
+    }
+
+    /// <summary>Leaves every room and runs the disconnect handlers, once.</summary>
+    internal void OnClose(string reason)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+
+        RunDisconnectHandlers(_disconnecting, reason);
+        string[] rooms;
+        lock (_rooms)
+        {
+            rooms = _rooms.ToArray();
+            _rooms.Clear();
+        }
+
+        foreach (string room in rooms)
+        {
+            Namespace.Adapter.Leave(this, room);
+        }
+
+        Namespace.Remove(this);
+        _client.Remove(this);
+        _acks?.FailAll(reason);
+        RunDisconnectHandlers(_disconnected, reason);
+    }
+
+    private void RunDisconnectHandlers(List<Func<string, Task>>? handlers, string reason)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        Func<string, Task>[] snapshot;
+        lock (_handlers)
+        {
+            snapshot = handlers.ToArray();
+        }
+
+        foreach (var handler in snapshot)
+        {
+            _ = RunHandlerAsync(() => handler(reason), ack: null);
+        }
+    }
+
+    private static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
+
+    private sealed class InvalidEventPayloadException(string eventName) : Exception($"Invalid payload for {eventName}")
+    {
+        public string EventName { get; } = eventName;
+    }
+}

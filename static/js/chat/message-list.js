@@ -1,0 +1,126 @@
+// One conversation's messages: a scrolling log kept in id order, without duplicates.
+// Live messages, history pages and a re-fetch after a reconnect may overlap; ids decide.
+import { avatar, h } from '../dom.js';
+import { formatTime } from '../messages.js';
+
+export class MessageList {
+  #seen = new Set();
+  #oldestId = null;
+  #hasLoadedPage = false;
+
+  /**
+   * @param {object} options
+   * @param {string} options.me the signed-in user's e-mail (own messages are drawn on the right)
+   * @param {string} options.label accessible name of the log
+   * @param {(beforeId: number|null) => Promise<void>} [options.loadOlder] fetches the page before an id
+   */
+  constructor({ me, label, loadOlder }) {
+    this.me = me;
+    this.loadOlder = loadOlder;
+    this.items = h('ol', { class: 'messages', 'aria-label': label });
+    this.olderButton = h('button', {
+      type: 'button', class: 'button ghost small load-older', hidden: true, text: 'Load earlier messages',
+      onclick: () => this.#loadOlderClicked(),
+    });
+    this.element = h('div', { class: 'message-scroller', role: 'log', 'aria-label': label }, this.olderButton, this.items);
+  }
+
+  get oldestId() {
+    return this.#oldestId;
+  }
+
+  /** Adds one live message; returns false if it was already shown. */
+  add(message) {
+    if (!this.#remember(message)) return false;
+    const follow = this.#isNearBottom() || message.sender === this.me;
+    this.#insert(this.#render(message), message.id, { live: true });
+    if (follow) this.scrollToEnd();
+    return true;
+  }
+
+  /**
+   * Adds a page of history, given newest first as the API returns it; returns how many were new.
+   * `hasMore` says whether older pages exist; leave it undefined for a refresh of the newest page.
+   */
+  addPage(newestFirst, { hasMore } = {}) {
+    const firstPage = !this.#hasLoadedPage;
+    this.#hasLoadedPage = true;
+    const scroller = this.element;
+    const heightBefore = scroller.scrollHeight;
+    let added = 0;
+    for (const message of [...newestFirst].reverse()) {
+      if (!this.#remember(message)) continue;
+      this.#insert(this.#render(message), message.id, { live: false });
+      added++;
+    }
+    if (hasMore !== undefined) this.olderButton.hidden = !(hasMore && added > 0 && this.loadOlder);
+    if (firstPage) this.scrollToEnd();
+    else scroller.scrollTop += scroller.scrollHeight - heightBefore;
+    return added;
+  }
+
+  /** A line from the system (welcome text, errors) rather than from a person. */
+  note(text, { kind = 'info' } = {}) {
+    const follow = this.#isNearBottom();
+    this.items.append(h('li', { class: `note note-${kind}`, text }));
+    if (follow) this.scrollToEnd();
+  }
+
+  scrollToEnd() {
+    this.element.scrollTop = this.element.scrollHeight;
+  }
+
+  #remember(message) {
+    if (message.id === null || message.id === undefined) return true;
+    if (this.#seen.has(message.id)) return false;
+    this.#seen.add(message.id);
+    if (typeof message.id === 'number' && (this.#oldestId === null || message.id < this.#oldestId)) this.#oldestId = message.id;
+    return true;
+  }
+
+  // Ids grow with store order, so a message goes after the last shown message with a smaller id (usually
+  // the end). Id-less lines (notes such as the welcome) mark a moment: live messages stay below them,
+  // history pages go past them.
+  #insert(node, id, { live }) {
+    if (typeof id !== 'number') {
+      this.items.append(node);
+      return;
+    }
+    for (let child = this.items.lastElementChild; child; child = child.previousElementSibling) {
+      const childId = child.dataset.id === undefined ? NaN : Number(child.dataset.id);
+      if (Number.isNaN(childId) ? live : childId < id) {
+        child.after(node);
+        return;
+      }
+    }
+    this.items.prepend(node);
+  }
+
+  #render(message) {
+    const time = h('time', { datetime: message.createdAt.toISOString(), title: message.createdAt.toLocaleString(), text: formatTime(message.createdAt) });
+    const id = typeof message.id === 'number' ? String(message.id) : undefined;
+    if (message.isEvent) {
+      return h('li', { class: 'note event', 'data-id': id }, h('span', { text: message.text }), ' · ', time);
+    }
+    const own = message.sender === this.me;
+    return h('li', { class: own ? 'message own' : 'message', 'data-id': id, 'data-sender': message.sender },
+      avatar(message.sender),
+      h('div', { class: 'bubble' },
+        h('div', { class: 'meta' }, h('span', { class: 'sender', text: message.sender }), time),
+        h('p', { class: 'text', text: message.text })));
+  }
+
+  #isNearBottom() {
+    const el = this.element;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  }
+
+  async #loadOlderClicked() {
+    this.olderButton.disabled = true;
+    try {
+      await this.loadOlder(this.#oldestId);
+    } finally {
+      this.olderButton.disabled = false;
+    }
+  }
+}

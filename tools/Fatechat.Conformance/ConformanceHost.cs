@@ -1,0 +1,76 @@
+using Fatechat.Protocol.EngineIO;
+using Fatechat.Protocol.Hosting;
+using Fatechat.Protocol.SocketIO;
+
+namespace Fatechat.Conformance;
+
+/// <summary>
+/// The server the Socket.IO project's public conformance suites expect: Socket.IO at <c>/socket.io/</c>
+/// (namespaces <c>/</c> and <c>/custom</c>) and a bare Engine.IO echo at <c>/engine.io/</c>, with
+/// pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1000000, connectTimeout 1000 ms and CORS origin <c>*</c>.
+/// </summary>
+public static class ConformanceHost
+{
+    public const int PingIntervalMs = 300;
+    public const int PingTimeoutMs = 200;
+
+    public static WebApplication Build(string url, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.WebHost.UseUrls(url);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSocketIO(options =>
+        {
+            options.Engine = Heartbeat("/socket.io/");
+            options.ConnectTimeoutMs = 1000;
+        });
+        builder.Services.AddSingleton(provider => new EngineIOServer(
+            Heartbeat("/engine.io/"), _ => new EchoHandler(), logger: provider.GetRequiredService<ILogger<EchoHandler>>()));
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapSocketIO();
+        app.MapEngineIO(app.Services.GetRequiredService<EngineIOServer>());
+
+        var io = app.Services.GetRequiredService<SocketIOServer>();
+        io.OnConnection(socket =>
+        {
+            socket.Emit("auth", socket.Handshake.Auth);
+            socket.On("message", (args, _) => socket.Emit("message-back", args));
+            socket.On("message-with-ack", (args, ack) => ack?.Send(args));
+        });
+        io.Of("/custom").OnConnection(socket => socket.Emit("auth", socket.Handshake.Auth));
+        return app;
+    }
+
+    private static EngineIOOptions Heartbeat(string path) => new()
+    {
+        Path = path,
+        PingIntervalMs = PingIntervalMs,
+        PingTimeoutMs = PingTimeoutMs,
+        MaxPayload = 1_000_000,
+        Cors = new EngineIOCorsOptions { Origins = ["*"] },
+    };
+
+    /// <summary>Echoes every message packet, text or binary, to its sender.</summary>
+    private sealed class EchoHandler : IEngineConnectionHandler
+    {
+        public void OnMessage(EngineConnection connection, ReadOnlyMemory<byte> data, bool isBinary)
+        {
+            if (isBinary)
+            {
+                connection.Send(OutboundFrame.Binary(data.ToArray()));
+                return;
+            }
+
+            byte[] frame = new byte[data.Length + 1];
+            frame[0] = (byte)EnginePacketType.Message;
+            data.Span.CopyTo(frame.AsSpan(1));
+            connection.Send(OutboundFrame.Text(frame));
+        }
+
+        public void OnClose(EngineConnection connection, string reason)
+        {
+        }
+    }
+}
