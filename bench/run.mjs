@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { sleep } from "./load/clock.mjs";
+import { machineBusySeconds } from "./load/proc-stats.mjs";
 import { plans } from "./runner/plans.mjs";
 import { runLoad, startServer, stopAll, stopProcess } from "./runner/processes.mjs";
 import { serverCatalogue } from "./runner/servers.mjs";
@@ -43,7 +44,23 @@ const plan = plans[v.quick ? "quick" : "full"].filter((p) => !v.only || v.only.s
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const outDir = path.join(repo, "bench/results");
 mkdirSync(outDir, { recursive: true });
-const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+const t0 = Date.now();
+const say = (msg) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0)}s] ${msg}\n`);
+
+/**
+ * On a shared machine other work steals the CPU that latency depends on. Before each scenario wait (bounded)
+ * until the machine is nearly idle apart from our idle server; the run notes say when it never was.
+ */
+async function waitForQuietMachine(maxMs) {
+  const deadline = Date.now() + maxMs;
+  let busy = 0;
+  while (true) {
+    const before = machineBusySeconds();
+    await sleep(1000);
+    busy = machineBusySeconds() - before;
+    if (busy < 0.3 || Date.now() > deadline) return busy;
+  }
+}
 
 // Every process this runner started is stopped by its PID, also on Ctrl-C or a crash.
 for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -64,11 +81,14 @@ try {
     say(`${name}: pid ${started.pid} on port ${server.port}`);
     try {
       for (const step of plan) {
+        if (step.needsSocketIO && server.client !== "sio") continue; // the ceiling has no polling transport
+        const busy = await waitForQuietMachine(v.quick ? 10_000 : 60_000);
+        if (busy >= 0.3) say(`${name}: machine still busy (${busy.toFixed(2)} cores used by others) — figures may suffer`);
         const args = ["--url", `http://127.0.0.1:${server.port}`, "--client", server.client, "--server-pid", String(started.pid), "--label", `${name}:${step.id}`, ...step.args];
         say(`${name}: ${step.id}`);
         try {
           const line = await runLoad(args, { cwd: repo, timeoutMs: v.quick ? 240_000 : 900_000 });
-          results[name][step.id] = line.result;
+          results[name][step.id] = { ...line.result, busyCoresBefore: Math.round(busy * 100) / 100 };
         } catch (err) {
           say(`${name}: ${step.id} failed: ${err.message}`);
           results[name][step.id] = { error: String(err.message) };

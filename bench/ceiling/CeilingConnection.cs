@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace Fatechat.Bench.Ceiling;
 
 /// One WebSocket: a read loop that handles joinRoom/sendMessage, and one writer draining a bounded queue.
-internal sealed class CeilingConnection(WebSocket socket, string userMail, RoomRegistry rooms)
+internal sealed class CeilingConnection(WebSocket socket, CoalescingWriteStream stream, string userMail, RoomRegistry rooms)
 {
     private const int MaxMessageBytes = 64 * 1024;
     private const int MaxMessageLength = 4000;
@@ -47,7 +47,17 @@ internal sealed class CeilingConnection(WebSocket socket, string userMail, RoomR
             }
             _outbound.Writer.TryComplete();
             _closed.Cancel();
-            try { await writer; } catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
+            try
+            {
+                await writer;
+                // Answer the client's close frame once the writer is done, so the two never write at once.
+                if (socket.State == WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    await stream.FlushOutAsync(CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException) { }
         }
     }
 
@@ -113,8 +123,13 @@ internal sealed class CeilingConnection(WebSocket socket, string userMail, RoomR
         var reader = _outbound.Reader;
         while (await reader.WaitToReadAsync(ct))
         {
+            // SendAsync only appends to the coalescing stream; FlushOutAsync is the one real write per batch.
             while (reader.TryRead(out var frame))
+            {
                 await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, ct);
+                if (stream.PendingBytes > 64 * 1024) await stream.FlushOutAsync(ct);
+            }
+            await stream.FlushOutAsync(ct);
         }
     }
 }

@@ -3,7 +3,7 @@
 export const plans = {
   quick: [
     { id: "connect-ws", args: ["--scenario", "connect", "--clients", "1000", "--members", "10", "--settle", "1"] },
-    { id: "connect-polling", args: ["--scenario", "connect", "--clients", "200", "--members", "10", "--transports", "polling", "--settle", "1"] },
+    { id: "connect-polling", needsSocketIO: true, args: ["--scenario", "connect", "--clients", "200", "--members", "10", "--transports", "polling", "--settle", "1"] },
     { id: "rtt", args: ["--scenario", "rtt", "--count", "500", "--duration", "10"] },
     { id: "steady", args: ["--scenario", "steady", "--rooms", "20", "--members", "20", "--senders", "5", "--rate", "10000", "--duration", "4", "--drain", "3"] },
     {
@@ -14,7 +14,7 @@ export const plans = {
   ],
   full: [
     { id: "connect-ws", args: ["--scenario", "connect", "--clients", "10000", "--members", "10", "--workers", "3"] },
-    { id: "connect-polling", args: ["--scenario", "connect", "--clients", "2000", "--members", "10", "--transports", "polling", "--workers", "3"] },
+    { id: "connect-polling", needsSocketIO: true, args: ["--scenario", "connect", "--clients", "2000", "--members", "10", "--transports", "polling", "--workers", "3"] },
     { id: "rtt", args: ["--scenario", "rtt", "--count", "5000", "--duration", "30"] },
     { id: "steady", args: ["--scenario", "steady", "--rooms", "50", "--members", "20", "--senders", "5", "--rate", "20000", "--duration", "15"] },
     {

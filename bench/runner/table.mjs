@@ -63,8 +63,9 @@ export function renderNotes(results) {
       if (r.error) notes.push(`${server} ${scenario}: FAILED — ${r.error.split("\n")[0]}`);
       const loadgens = [r.loadgen, ...(r.steps ?? []).map((s) => ({ saturated: s.loadgenSaturated }))].filter(Boolean);
       if (loadgens.some((l) => l.saturated)) notes.push(`${server} ${scenario}: a load-generator worker was CPU-saturated`);
-      const other = r.loadgen?.otherProcessesCores;
+      const other = Math.max(r.loadgen?.otherProcessesCores ?? 0, ...(r.steps ?? []).map((s) => s.otherProcessesCores ?? 0));
       if (other > 0.25) notes.push(`${server} ${scenario}: other processes used ${other} cores meanwhile`);
+      if (r.busyCoresBefore >= 0.3) notes.push(`${server} ${scenario}: machine was busy (${r.busyCoresBefore} cores) when it started`);
       if (r.failed > 0) notes.push(`${server} ${scenario}: ${r.failed} clients failed to connect`);
       if (r.hitRampMax) notes.push(`${server} ramp: reached --ramp-max without failing`);
     }

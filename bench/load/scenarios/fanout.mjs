@@ -155,6 +155,7 @@ export async function ramp(session) {
       serverCores: s.serverCores,
       loadgenCores: s.loadgen.cores,
       loadgenSaturated: s.loadgen.saturated,
+      otherProcessesCores: s.loadgen.otherProcessesCores,
       ok: s.sustained,
     })),
   };
