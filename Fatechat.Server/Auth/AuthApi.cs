@@ -1,0 +1,65 @@
+using Fatechat.Server.Api;
+using Fatechat.Server.Hosting;
+using Fatechat.Server.Options;
+using Fatechat.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Fatechat.Server.Auth;
+
+/// <summary><c>POST /api/register</c> and <c>POST /api/login</c>; no token needed.</summary>
+internal static class AuthApi
+{
+    public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Auth");
+        group.MapPost("/register", RegisterAsync);
+        group.MapPost("/login", LoginAsync);
+        return group;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>>> RegisterAsync(
+        CredentialsRequest body,
+        IUserRepository users,
+        PasswordHasher hasher,
+        JwtTokenService tokens,
+        IOptions<AuthOptions> options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (body.ValidateForRegistration(options.Value) is { } problem)
+        {
+            return TypedResults.BadRequest(new ErrorResponse(problem));
+        }
+
+        var email = body.NormalizedEmail;
+        var account = await users.TryCreateAsync(email, hasher.Hash(body.Password!), time.UtcNowMilliseconds(), cancellationToken);
+        if (account is null)
+        {
+            return TypedResults.Conflict(new ErrorResponse("Email already registered"));
+        }
+
+        return TypedResults.Ok(new TokenResponse(tokens.CreateToken(new ChatUser(account.Id, account.Email))));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, BadRequest<ErrorResponse>, JsonHttpResult<ErrorResponse>>> LoginAsync(
+        CredentialsRequest body,
+        IUserRepository users,
+        PasswordHasher hasher,
+        JwtTokenService tokens,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(body.Email) || string.IsNullOrEmpty(body.Password))
+        {
+            return TypedResults.BadRequest(new ErrorResponse("Email and password are required"));
+        }
+
+        var account = await users.FindByEmailAsync(body.NormalizedEmail, cancellationToken);
+        if (!hasher.Verify(body.Password, account?.PasswordHash) || account is null)
+        {
+            return TypedResults.Json(new ErrorResponse("Invalid credentials"), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        return TypedResults.Ok(new TokenResponse(tokens.CreateToken(new ChatUser(account.Id, account.Email))));
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Fatechat.Server.Auth;
+
+internal static class AuthServices
+{
+    public static IServiceCollection AddFatechatAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<JwtTokenService>();
+        services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        return services;
+    }
+}

@@ -1,0 +1,13 @@
+using Fatechat.Server.Messaging;
+
+namespace Fatechat.Server.Chat;
+
+internal static class ChatServices
+{
+    public static IServiceCollection AddFatechatChat(this IServiceCollection services)
+    {
+        services.AddSingleton<MessageIdGenerator>();
+        services.AddSingleton<RoomHistory>();
+        return services;
+    }
+}

@@ -1,0 +1,66 @@
+using Fatechat.Server.Caching;
+using Fatechat.Server.Messaging;
+using Fatechat.Server.Options;
+using Fatechat.Server.Storage;
+
+namespace Fatechat.Server.Hosting;
+
+internal static class AdapterSetup
+{
+    /// <summary>
+    /// Picks one implementation per component from <c>Fatechat:Providers</c>. The embedded ones (SQLite, in-process
+    /// bus, in-memory cache and presence) need nothing installed; MySQL, Kafka and Redis plug in here.
+    /// </summary>
+    public static IServiceCollection AddFatechatAdapters(this IServiceCollection services, IConfiguration configuration)
+    {
+        var providers = configuration.GetSection(ProvidersOptions.Section).Get<ProvidersOptions>() ?? new();
+
+        switch (Normalize(providers.Storage))
+        {
+            case ProvidersOptions.Sqlite:
+                services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<ContentPaths>().SqlitePath));
+                services.AddSingleton<ISchemaMigrator, SqliteSchemaMigrator>();
+                services.AddSingleton<IUserRepository, SqliteUserRepository>();
+                services.AddSingleton<IRoomRepository, SqliteRoomRepository>();
+                services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
+                break;
+            default:
+                throw Unsupported("Storage", providers.Storage, ProvidersOptions.Sqlite);
+        }
+
+        switch (Normalize(providers.Bus))
+        {
+            case ProvidersOptions.InProcess:
+                services.AddSingleton<IChatBus, InProcessChatBus>();
+                break;
+            default:
+                throw Unsupported("Bus", providers.Bus, ProvidersOptions.InProcess);
+        }
+
+        switch (Normalize(providers.Cache))
+        {
+            case ProvidersOptions.Memory:
+                services.AddSingleton<IRecentMessageCache, InMemoryRecentMessageCache>();
+                break;
+            default:
+                throw Unsupported("Cache", providers.Cache, ProvidersOptions.Memory);
+        }
+
+        switch (Normalize(providers.Presence))
+        {
+            case ProvidersOptions.Memory:
+                services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+                break;
+            default:
+                throw Unsupported("Presence", providers.Presence, ProvidersOptions.Memory);
+        }
+
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+
+    private static string Normalize(string? value) => (value ?? "").Trim().ToLowerInvariant();
+
+    private static FatechatConfigurationException Unsupported(string component, string? value, string available) => new(
+        $"Fatechat:Providers:{component} is '{value}', which this build does not provide (available: {available}).");
+}

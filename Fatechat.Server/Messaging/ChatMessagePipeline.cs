@@ -1,0 +1,110 @@
+using Fatechat.Server.Caching;
+using Fatechat.Server.Storage;
+
+namespace Fatechat.Server.Messaging;
+
+/// <summary>
+/// The consumer side of the message path, as two independent loops so that delivery never waits for the database:
+/// <list type="bullet">
+/// <item>persistence (one node per message): store once, keyed by id, then append to the recent-message cache;</item>
+/// <item>delivery (every node): send to this node's sockets.</item>
+/// </list>
+/// A handler failure is logged and the loop goes on; a message that cannot be stored is still delivered.
+/// </summary>
+public sealed partial class ChatMessagePipeline(
+    IChatBus bus,
+    IMessageRepository messages,
+    IRecentMessageCache cache,
+    IPresenceStore presence,
+    IChatDelivery delivery,
+    ILogger<ChatMessagePipeline> logger) : BackgroundService
+{
+    private static readonly TimeSpan[] StoreRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        RunAsync(ChatBusSubscription.Persistence, PersistAsync, stoppingToken),
+        RunAsync(ChatBusSubscription.Delivery, DeliverAsync, stoppingToken));
+
+    private async Task RunAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await bus.ConsumeAsync(subscription, async (chatEvent, ct) =>
+            {
+                try
+                {
+                    await handler(chatEvent, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    LogHandlerFailed(subscription, chatEvent.GetType().Name, e);
+                }
+            }, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask PersistAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    {
+        switch (chatEvent)
+        {
+            case RoomMessagePosted { Message: var message }:
+                await WithRetriesAsync(ct => messages.AddRoomMessageAsync(message, ct), message.Id, cancellationToken);
+                await cache.AddAsync(message, cancellationToken);
+                break;
+            case PrivateMessagePosted { Message: var message }:
+                await WithRetriesAsync(ct => messages.AddPrivateMessageAsync(message, ct), message.Id, cancellationToken);
+                break;
+        }
+    }
+
+    private async ValueTask DeliverAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    {
+        switch (chatEvent)
+        {
+            case RoomMessagePosted { Message: var message }:
+                await delivery.DeliverRoomMessageAsync(message, cancellationToken);
+                break;
+            case PrivateMessagePosted { Message: var message }:
+                await delivery.DeliverPrivateMessageAsync(message, cancellationToken);
+                break;
+            case RoomPresenceChanged { RoomName: var roomName }:
+                var users = await presence.GetOnlineUsersAsync(roomName, cancellationToken);
+                await delivery.DeliverOnlineUsersAsync(roomName, users, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Transient database errors (a locked SQLite file, a MySQL failover) get a few retries before the message is given up.</summary>
+    private async Task WithRetriesAsync(Func<CancellationToken, Task<bool>> store, string messageId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!await store(cancellationToken))
+                {
+                    LogDuplicateIgnored(messageId);
+                }
+
+                return;
+            }
+            catch (Exception e) when (attempt < StoreRetryDelays.Length && e is not OperationCanceledException)
+            {
+                LogStoreRetry(messageId, attempt + 1, e);
+                await Task.Delay(StoreRetryDelays[attempt], cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Chat bus {Subscription} handler failed for {EventType}")]
+    private partial void LogHandlerFailed(ChatBusSubscription subscription, string eventType, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Message {MessageId} was already stored; redelivery ignored")]
+    private partial void LogDuplicateIgnored(string messageId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Storing message {MessageId} failed (attempt {Attempt}); retrying")]
+    private partial void LogStoreRetry(string messageId, int attempt, Exception exception);
+}

@@ -1,0 +1,24 @@
+namespace Fatechat.Server.Messaging;
+
+/// <summary>Which consumers see an event when several nodes run.</summary>
+public enum ChatBusSubscription
+{
+    /// <summary>One consumer group shared by all nodes: each message reaches one node, which stores it. Messages only.</summary>
+    Persistence,
+
+    /// <summary>One group per node: every node sees every event and delivers it to its own sockets.</summary>
+    Delivery,
+}
+
+/// <summary>Carries chat traffic between the socket handlers and the consumers, in-process or through Kafka.</summary>
+public interface IChatBus
+{
+    /// <summary>Completes once the bus has accepted the event (for Kafka: acknowledged by the brokers).</summary>
+    ValueTask PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for each event of the subscription, one at a time, until cancelled. An event
+    /// counts as consumed (its offset committed) only after the handler returns.
+    /// </summary>
+    Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken);
+}

@@ -1,0 +1,21 @@
+namespace Fatechat.Server.Options;
+
+/// <summary>The <c>Fatechat:Server</c> section: where this node listens and what it serves.</summary>
+public sealed class FatechatOptions
+{
+    public const string Section = "Fatechat:Server";
+
+    public int Port { get; set; } = 3000;
+
+    /// <summary>Interface to bind; <c>*</c> serves every interface, as the Node server did.</summary>
+    public string Host { get; set; } = "*";
+
+    /// <summary>Names this node in presence entries and its Kafka consumer group; empty means host name + port.</summary>
+    public string NodeId { get; set; } = "";
+
+    /// <summary>Web frontend folder, relative to the content root (the folder holding config.json).</summary>
+    public string StaticFolder { get; set; } = "static";
+
+    /// <summary>Folder for embedded data such as the SQLite file, relative to the content root.</summary>
+    public string DataFolder { get; set; } = "data";
+}

@@ -1,0 +1,17 @@
+namespace Fatechat.Server.Options;
+
+/// <summary>The <c>Fatechat:Jwt</c> section: HS256 tokens for REST and socket handshakes.</summary>
+public sealed class JwtOptions
+{
+    public const string Section = "Fatechat:Jwt";
+
+    /// <summary>The secret shipped in config.json; accepted only in the Development environment.</summary>
+    public const string SampleSecret = "fatechat-sample-secret-change-me-before-deploying";
+
+    /// <summary>HMAC key; at least 32 bytes, since HS256 needs a 256-bit key.</summary>
+    public string Secret { get; set; } = SampleSecret;
+
+    public string Issuer { get; set; } = "fatechat";
+
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromHours(6);
+}

@@ -1,0 +1,45 @@
+using Fatechat.Server.Api;
+using Fatechat.Server.Auth;
+using Fatechat.Server.Options;
+using Fatechat.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using System.Security.Claims;
+
+namespace Fatechat.Server.Private;
+
+/// <summary><c>GET /api/private/{email}/messages</c>: the caller's conversation with one user. Token required.</summary>
+internal static class PrivateMessagesApi
+{
+    public static RouteGroupBuilder MapPrivateMessages(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/private").WithTags("Private messages").RequireAuthorization();
+        group.MapGet("/{email}/messages", GetConversationAsync);
+        return group;
+    }
+
+    private static async Task<Results<Ok<List<PrivateMessageResponse>>, BadRequest<ErrorResponse>, NotFound<ErrorResponse>>> GetConversationAsync(
+        string email,
+        string? before,
+        string? limit,
+        ClaimsPrincipal principal,
+        IUserRepository users,
+        IMessageRepository messages,
+        IOptions<ChatOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (await users.FindByEmailAsync(email.Trim().ToLowerInvariant(), cancellationToken) is not { } other)
+        {
+            return TypedResults.NotFound(new ErrorResponse("User not found"));
+        }
+
+        if (!PageQuery.TryParse(before, limit, options.Value, out var page, out var problem))
+        {
+            return TypedResults.BadRequest(new ErrorResponse(problem!));
+        }
+
+        var caller = ChatUser.FromPrincipal(principal);
+        var conversation = await messages.GetConversationAsync(caller.Email, other.Email, page.BeforeId, page.Limit, cancellationToken);
+        return TypedResults.Ok(conversation.Select(PrivateMessageResponse.Of).ToList());
+    }
+}
