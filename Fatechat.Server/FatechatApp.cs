@@ -31,6 +31,7 @@ public static class FatechatApp
         services.AddApiErrorHandling();
         services.AddFatechatAuth();
         services.AddFatechatChat();
+        services.AddChatSockets(builder.Configuration);
 
         var app = builder.Build();
         app.UseApiErrorHandling();
@@ -42,6 +43,7 @@ public static class FatechatApp
         app.MapAuth();
         app.MapRooms();
         app.MapPrivateMessages();
+        app.MapChatSockets();
         return app;
     }
 }

@@ -14,6 +14,12 @@ public sealed record CreateRoomRequest(string? Name)
             return "Room name is required";
         }
 
+        // Control characters are kept out so that internal socket rooms (see PrivateMessageEvents.UserRoom) cannot be named.
+        if (name.Any(char.IsControl))
+        {
+            return "Room name must not contain control characters";
+        }
+
         return name.Length > options.RoomNameMaxLength
             ? $"Room name must be at most {options.RoomNameMaxLength} characters"
             : null;

@@ -1,0 +1,73 @@
+using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Auth;
+
+namespace Fatechat.Server.Chat;
+
+/// <summary>
+/// One authenticated socket: its user, the rooms it joined, and a queue that runs its events one after another.
+/// The protocol runs handlers concurrently; chat needs them in order (a sendMessage right after joinRoom must see
+/// the join, and two messages from one tab must keep their order).
+/// </summary>
+public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
+{
+    private const string DataKey = "fatechat.session";
+
+    private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private Task _tail = Task.CompletedTask;
+
+    public SocketIOSocket Socket { get; } = socket;
+
+    public ChatUser User { get; } = user;
+
+    public static ChatSession Attach(SocketIOSocket socket, ChatUser user)
+    {
+        var session = new ChatSession(socket, user);
+        socket.Data[DataKey] = session;
+        return session;
+    }
+
+    /// <summary>Runs <paramref name="work"/> after every event queued before it. Runs inline when the queue is idle.</summary>
+    public Task RunInOrder(Func<Task> work)
+    {
+        lock (_lock)
+        {
+            _tail = _tail.IsCompleted
+                ? work()
+                : _tail.ContinueWith(_ => work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            return _tail;
+        }
+    }
+
+    public bool AddRoom(string roomName)
+    {
+        lock (_rooms)
+        {
+            return _rooms.Add(roomName);
+        }
+    }
+
+    /// <summary>The joined room's stored spelling, matching <paramref name="roomName"/> case-insensitively as the database does.</summary>
+    public string? FindRoom(string roomName)
+    {
+        lock (_rooms)
+        {
+            if (_rooms.Contains(roomName))
+            {
+                return roomName;
+            }
+
+            return _rooms.FirstOrDefault(r => string.Equals(r, roomName, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    public string[] TakeRooms()
+    {
+        lock (_rooms)
+        {
+            var rooms = _rooms.ToArray();
+            _rooms.Clear();
+            return rooms;
+        }
+    }
+}

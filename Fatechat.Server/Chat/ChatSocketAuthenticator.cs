@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Auth;
+
+namespace Fatechat.Server.Chat;
+
+/// <summary>
+/// Finds the caller's token in the handshake: the <c>authorization</c> header (raw or <c>Bearer</c>-prefixed, sent by
+/// the original frontend through polling <c>extraHeaders</c>), else the auth payload <c>{token}</c>, the only
+/// place a WebSocket-only browser client can put it.
+/// </summary>
+public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
+{
+    public async Task<ChatUser?> AuthenticateAsync(SocketIOHandshake handshake)
+    {
+        var fromHeader = JwtTokenService.ExtractToken(handshake.Headers.Authorization);
+        if (fromHeader is not null && await tokens.ValidateAsync(fromHeader) is { } user)
+        {
+            return user;
+        }
+
+        var auth = handshake.Auth;
+        if (auth.ValueKind == JsonValueKind.Object
+            && auth.TryGetProperty("token", out var token)
+            && token.ValueKind == JsonValueKind.String)
+        {
+            return await tokens.ValidateAsync(JwtTokenService.ExtractToken(token.GetString()));
+        }
+
+        return null;
+    }
+}

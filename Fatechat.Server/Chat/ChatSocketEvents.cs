@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Caching;
+using Fatechat.Server.Hosting;
+using Fatechat.Server.Messaging;
+using Fatechat.Server.Options;
+using Fatechat.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Fatechat.Server.Chat;
+
+/// <summary>
+/// The room events: <c>joinRoom</c>, <c>sendMessage</c>, <c>getRecentMessages</c>, <c>getOnlineUsers</c> and the
+/// disconnect clean-up. Messages and presence changes go through <see cref="IChatBus"/>; what reaches the room's
+/// sockets is sent by <see cref="ChatMessagePipeline"/>.
+/// </summary>
+public sealed class ChatSocketEvents(
+    IChatBus bus,
+    IRoomRepository rooms,
+    IPresenceStore presence,
+    RoomHistory history,
+    MessageIdGenerator ids,
+    IOptions<ChatOptions> chatOptions,
+    IOptions<FatechatOptions> serverOptions)
+{
+    private readonly ChatOptions _chat = chatOptions.Value;
+    private readonly string _nodeId = serverOptions.Value.NodeId;
+
+    public async Task JoinRoomAsync(ChatSession session, JoinRoomRequest? request, SocketIOAck? ack)
+    {
+        var requested = request?.RoomName?.Trim();
+        if (string.IsNullOrEmpty(requested))
+        {
+            Refuse(session, ack, ChatEventNames.JoinRoom, "roomName is required");
+            return;
+        }
+
+        var room = await rooms.FindByNameAsync(requested, CancellationToken.None);
+        if (room is null)
+        {
+            Refuse(session, ack, ChatEventNames.JoinRoom, $"Room {requested} does not exist");
+            return;
+        }
+
+        var email = session.User.Email;
+        session.Socket.Join(room.Name);
+        var isNewJoin = session.AddRoom(room.Name);
+        session.Socket.Emit(ChatEventNames.ReceiveMessage, ChatEventNames.Welcome(email, room.Name));
+        if (isNewJoin)
+        {
+            await presence.AddAsync(Presence(session, room.Name), CancellationToken.None);
+            // The online list first, then the event message: the order the Node server's clients saw.
+            await bus.PublishAsync(new RoomPresenceChanged(room.Name), CancellationToken.None);
+            await bus.PublishAsync(new RoomMessagePosted(NewMessage(room.Name, ChatEventNames.Joined(email), email, isEvent: true)), CancellationToken.None);
+        }
+
+        ack?.Send(new { ok = true, roomName = room.Name });
+    }
+
+    public async Task SendMessageAsync(ChatSession session, SendMessageRequest? request, SocketIOAck? ack)
+    {
+        var roomName = request?.RoomName is { } requested ? session.FindRoom(requested.Trim()) : null;
+        if (roomName is null)
+        {
+            Refuse(session, ack, ChatEventNames.SendMessage, "Join the room before sending to it");
+            return;
+        }
+
+        if (MessageRules.Check(request!.Message, _chat) is { } problem)
+        {
+            Refuse(session, ack, ChatEventNames.SendMessage, problem);
+            return;
+        }
+
+        // Stamped before the first await, so messages from one socket keep the order they arrived in.
+        var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false);
+        await bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+        ack?.Send(new AcceptedPayload(true, message.Id));
+    }
+
+    public async Task GetRecentMessagesAsync(ChatSession session, GetRecentMessagesRequest? request, SocketIOAck? ack)
+    {
+        var roomName = await ResolveRoomAsync(session, request?.RoomName);
+        if (roomName is null)
+        {
+            Refuse(session, ack, ChatEventNames.GetRecentMessages, "roomName must name an existing room");
+            return;
+        }
+
+        var latest = await history.GetLatestAsync(roomName, RecentCount(request!.Count), CancellationToken.None);
+        var rows = latest.Select(MessageResponse.From).ToList();
+        session.Socket.Emit(ChatEventNames.RecentMessages, rows);
+        ack?.Send(rows);
+    }
+
+    public async Task GetOnlineUsersAsync(ChatSession session, GetOnlineUsersRequest? request, SocketIOAck? ack)
+    {
+        var roomName = await ResolveRoomAsync(session, request?.RoomName) ?? request?.RoomName?.Trim();
+        if (string.IsNullOrEmpty(roomName))
+        {
+            Refuse(session, ack, ChatEventNames.GetOnlineUsers, "roomName is required");
+            return;
+        }
+
+        var payload = new OnlineUsersPayload(roomName, await presence.GetOnlineUsersAsync(roomName, CancellationToken.None));
+        session.Socket.Emit(ChatEventNames.OnlineUsers, payload);
+        ack?.Send(payload);
+    }
+
+    /// <summary>
+    /// For each room the socket was in: drop its presence entry; when that was the user's last socket there, the room
+    /// hears "x left the room" and gets the new online list. Another tab of the same user keeps them online.
+    /// </summary>
+    public async Task DisconnectAsync(ChatSession session)
+    {
+        var email = session.User.Email;
+        foreach (var roomName in session.TakeRooms())
+        {
+            if (!await presence.RemoveAsync(Presence(session, roomName), CancellationToken.None))
+            {
+                continue;
+            }
+
+            await bus.PublishAsync(new RoomPresenceChanged(roomName), CancellationToken.None);
+            await bus.PublishAsync(new RoomMessagePosted(NewMessage(roomName, ChatEventNames.Left(email), email, isEvent: true)), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Answers a refused request through its ack when the client asked for one, else with an <c>error</c> event.</summary>
+    internal static void Refuse(ChatSession session, SocketIOAck? ack, string eventName, string error)
+    {
+        var payload = new RefusalPayload(false, error, eventName);
+        if (ack is not null)
+        {
+            ack.Send(payload);
+        }
+        else
+        {
+            session.Socket.Emit(ChatEventNames.Error, payload);
+        }
+    }
+
+    private async Task<string?> ResolveRoomAsync(ChatSession session, string? requested)
+    {
+        requested = requested?.Trim();
+        if (string.IsNullOrEmpty(requested))
+        {
+            return null;
+        }
+
+        return session.FindRoom(requested) ?? (await rooms.FindByNameAsync(requested, CancellationToken.None))?.Name;
+    }
+
+    /// <summary>
+    /// The Node server answered count 0 with the whole list and coerced "3" to 3; a missing or unreadable count, which
+    /// crashed it, gets the default page size. Every answer is capped.
+    /// </summary>
+    private int RecentCount(JsonElement? count)
+    {
+        int value;
+        switch (count)
+        {
+            case { ValueKind: JsonValueKind.Number } n when n.TryGetDouble(out var d) && !double.IsNaN(d):
+                value = (int)Math.Clamp(d, int.MinValue, int.MaxValue);
+                break;
+            case { ValueKind: JsonValueKind.String } s when int.TryParse(s.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+                value = parsed;
+                break;
+            default:
+                return _chat.DefaultPageSize;
+        }
+
+        return value <= 0 ? _chat.RecentMessagesCap : Math.Min(value, _chat.RecentMessagesCap);
+    }
+
+    private ChatMessage NewMessage(string roomName, string text, string senderMail, bool isEvent)
+    {
+        var id = ids.NewId(out var createdAt);
+        return new ChatMessage(id, roomName, text, senderMail, isEvent, createdAt);
+    }
+
+    private PresenceEntry Presence(ChatSession session, string roomName) => new(roomName, session.User.Email, _nodeId, session.Socket.Id);
+}

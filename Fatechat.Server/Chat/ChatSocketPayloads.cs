@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Fatechat.Server.Api;
+
+namespace Fatechat.Server.Chat;
+
+// Client → server payloads. Every field is optional here so a missing one is refused with a message, not a crash.
+
+public sealed record JoinRoomRequest([property: JsonPropertyName("roomName")] string? RoomName);
+
+public sealed record SendMessageRequest(
+    [property: JsonPropertyName("roomName")] string? RoomName,
+    [property: JsonPropertyName("message")] string? Message);
+
+/// <summary><c>count</c> may arrive as a number or a numeric string (the Node server coerced it).</summary>
+public sealed record GetRecentMessagesRequest(
+    [property: JsonPropertyName("roomName")] string? RoomName,
+    [property: JsonPropertyName("count")] JsonElement? Count);
+
+public sealed record GetOnlineUsersRequest([property: JsonPropertyName("roomName")] string? RoomName);
+
+public sealed record SendPrivateMessageRequest(
+    [property: JsonPropertyName("to")] string? To,
+    [property: JsonPropertyName("message")] string? Message);
+
+// Server → client payloads, keys in the Node server's order; id and createdAt are additions.
+
+public sealed record ReceiveMessagePayload(
+    [property: JsonPropertyName("roomName")] string RoomName,
+    [property: JsonPropertyName("messageText")] string MessageText,
+    [property: JsonPropertyName("userMail")] string UserMail,
+    [property: JsonPropertyName("isEvent")] bool IsEvent,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("createdAt"), JsonConverter(typeof(UtcTimestampConverter))] DateTime CreatedAt)
+{
+    public static ReceiveMessagePayload From(ChatMessage m) => new(m.RoomName, m.Text, m.SenderMail, m.IsEvent, m.Id, m.CreatedAt);
+}
+
+/// <summary><c>users</c> is always present, <c>[]</c> for an empty room (the Node server left it out).</summary>
+public sealed record OnlineUsersPayload(
+    [property: JsonPropertyName("roomName")] string RoomName,
+    [property: JsonPropertyName("users")] IReadOnlyList<string> Users);
+
+/// <summary>The <c>error</c> event, and the ack of a refused request when the client asked for one.</summary>
+public sealed record RefusalPayload(
+    [property: JsonPropertyName("ok")] bool Ok,
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("event")] string Event);
+
+public sealed record AcceptedPayload(
+    [property: JsonPropertyName("ok")] bool Ok,
+    [property: JsonPropertyName("id")] string? Id);

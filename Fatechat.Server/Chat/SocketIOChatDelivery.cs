@@ -1,0 +1,30 @@
+using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Messaging;
+using Fatechat.Server.Private;
+
+namespace Fatechat.Server.Chat;
+
+/// <summary>Emits bus events to this node's sockets; each broadcast is encoded once by the protocol's room adapter.</summary>
+public sealed class SocketIOChatDelivery(SocketIOServer io) : IChatDelivery
+{
+    public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    {
+        io.To(message.RoomName).Emit(ChatEventNames.ReceiveMessage, ReceiveMessagePayload.From(message));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
+    {
+        // Both rooms in one operator: a socket is sent the message once even when someone writes to themselves.
+        io.To(PrivateMessageEvents.UserRoom(message.ToMail))
+            .To(PrivateMessageEvents.UserRoom(message.FromMail))
+            .Emit(ChatEventNames.ReceivePrivateMessage, PrivateMessageResponse.Of(message));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken)
+    {
+        io.To(roomName).Emit(ChatEventNames.OnlineUsers, new OnlineUsersPayload(roomName, users));
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,46 @@
+using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Chat;
+using Fatechat.Server.Messaging;
+using Fatechat.Server.Options;
+using Fatechat.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Fatechat.Server.Private;
+
+/// <summary><c>sendPrivateMessage {to, message}</c>: checked here, stored and delivered by the message pipeline.</summary>
+public sealed class PrivateMessageEvents(IChatBus bus, IUserRepository users, MessageIdGenerator ids, IOptions<ChatOptions> options)
+{
+    /// <summary>
+    /// The socket room holding every socket of one user, on every node. The control character keeps it apart from
+    /// chat room names, which cannot contain one.
+    /// </summary>
+    public static string UserRoom(string email) => "\u001Fuser:" + email;
+
+    public async Task SendAsync(ChatSession session, SendPrivateMessageRequest? request, SocketIOAck? ack)
+    {
+        var to = request?.To?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(to))
+        {
+            ChatSocketEvents.Refuse(session, ack, ChatEventNames.SendPrivateMessage, "to is required");
+            return;
+        }
+
+        if (MessageRules.Check(request!.Message, options.Value) is { } problem)
+        {
+            ChatSocketEvents.Refuse(session, ack, ChatEventNames.SendPrivateMessage, problem);
+            return;
+        }
+
+        var recipient = await users.FindByEmailAsync(to, CancellationToken.None);
+        if (recipient is null)
+        {
+            ChatSocketEvents.Refuse(session, ack, ChatEventNames.SendPrivateMessage, $"Unknown recipient {to}");
+            return;
+        }
+
+        var id = ids.NewId(out var createdAt);
+        var message = new PrivateMessage(id, session.User.Email, recipient.Email, request.Message!, createdAt);
+        await bus.PublishAsync(new PrivateMessagePosted(message), CancellationToken.None);
+        ack?.Send(new AcceptedPayload(true, id));
+    }
+}

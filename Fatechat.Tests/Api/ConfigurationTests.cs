@@ -1,0 +1,125 @@
+using System.Collections;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fatechat.Server;
+using Fatechat.Server.Hosting;
+using Fatechat.Server.Options;
+using Fatechat.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Fatechat.Tests.Api;
+
+[TestFixture]
+public sealed class ConfigurationTests
+{
+    private const string RealSecret = "a-deployment-secret-that-is-long-enough-for-hs256";
+
+    [Test]
+    public void SampleSecretOutsideDevelopmentRefusesToStart()
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(() => FatechatTestServer.StartAsync("--environment", "Production"));
+        Assert.That(exception!.Message, Does.Contain("JWT_SECRET"));
+    }
+
+    [Test]
+    public async Task OwnSecretOutsideDevelopmentStarts()
+    {
+        await using var server = await FatechatTestServer.StartAsync("--environment", "Production", $"--Fatechat:Jwt:Secret={RealSecret}");
+        var (_, token) = await server.RegisterAsync();
+        var forgedWithSample = TestTokens.Create(new { userId = 1, userMail = "x@example.test", iss = "fatechat", iat = TestTokens.Now, exp = TestTokens.Now + 60 });
+
+        using var good = server.Request(HttpMethod.Get, "/api/chat", token);
+        Assert.That((await server.Client.SendAsync(good)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var sample = server.Request(HttpMethod.Get, "/api/chat", forgedWithSample);
+        Assert.That((await server.Client.SendAsync(sample)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public void SecretShorterThan32BytesRefusesToStart()
+    {
+        Assert.ThrowsAsync<OptionsValidationException>(() => FatechatTestServer.StartAsync("--Fatechat:Jwt:Secret=a_strong_secret_key"));
+    }
+
+    [Test]
+    public async Task JwtExpiryComesFromConfiguration()
+    {
+        await using var server = await FatechatTestServer.StartAsync("--Fatechat:Jwt:Expiry=00:01:00");
+        using var response = await server.Client.PostAsJsonAsync("/api/register", new { email = $"exp-{Guid.NewGuid():N}@example.test", password = "long enough" });
+        var token = (await HttpAssert.IsOkJsonAsync(response)).GetProperty("token").GetString()!;
+        var payload = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        using var json = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=')));
+        Assert.That(json.RootElement.GetProperty("exp").GetInt64() - json.RootElement.GetProperty("iat").GetInt64(), Is.EqualTo(60));
+    }
+
+    [Test]
+    public void ProviderThisBuildLacksFailsAtStartupNamingTheSetting()
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() => FatechatApp.Build(["--urls", "http://127.0.0.1:0", "--Fatechat:Providers:Bus=carrier-pigeon"]));
+        Assert.That(exception!.Message, Does.Contain("Fatechat:Providers:Bus"));
+    }
+
+    [Test]
+    public void DeploymentEnvironmentNamesSetTheirSettingAndSelectTheirBackend()
+    {
+        var environment = new Hashtable
+        {
+            ["PORT"] = "8080",
+            ["FATECHAT_NODE_ID"] = "node-b",
+            ["JWT_SECRET"] = RealSecret,
+            ["MYSQL_CONNECTION"] = "Server=db;Database=chat",
+            ["REDIS_CONNECTION"] = "redis:6379",
+            ["KAFKA_BOOTSTRAP_SERVERS"] = "kafka:9092",
+        };
+
+        var settings = EnvironmentAliases.Read(environment);
+
+        Assert.That(settings["Fatechat:Server:Port"], Is.EqualTo("8080"));
+        Assert.That(settings["Fatechat:Server:NodeId"], Is.EqualTo("node-b"));
+        Assert.That(settings["Fatechat:Jwt:Secret"], Is.EqualTo(RealSecret));
+        Assert.That(settings["Fatechat:Storage:MySqlConnection"], Is.EqualTo("Server=db;Database=chat"));
+        Assert.That(settings["Fatechat:Providers:Storage"], Is.EqualTo("mysql"));
+        Assert.That(settings["Fatechat:Redis:Connection"], Is.EqualTo("redis:6379"));
+        Assert.That(settings["Fatechat:Providers:Cache"], Is.EqualTo("redis"));
+        Assert.That(settings["Fatechat:Providers:Presence"], Is.EqualTo("redis"));
+        Assert.That(settings["Fatechat:Kafka:BootstrapServers"], Is.EqualTo("kafka:9092"));
+        Assert.That(settings["Fatechat:Providers:Bus"], Is.EqualTo("kafka"));
+    }
+
+    [Test]
+    public void NoDeploymentEnvironmentNamesLeaveTheEmbeddedDefaults()
+    {
+        Assert.That(EnvironmentAliases.Read(new Hashtable { ["MYSQL_CONNECTION"] = "", ["HOME"] = "/root" }), Is.Empty);
+    }
+
+    [Test]
+    public async Task ConfigJsonAtTheRepositoryRootIsFoundFromTheTestFolder()
+    {
+        await using var server = await FatechatTestServer.StartAsync();
+        var environment = server.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>();
+        Assert.That(File.Exists(Path.Combine(environment.ContentRootPath, "config.json")), environment.ContentRootPath);
+        var chat = server.Services.GetRequiredService<IOptions<ChatOptions>>().Value;
+        Assert.That(chat.MessageMaxLength, Is.EqualTo(4000));
+        var node = server.Services.GetRequiredService<IOptions<FatechatOptions>>().Value;
+        Assert.That(node.NodeId, Is.Not.Empty, "an empty node id defaults to host name + port");
+    }
+
+    [Test]
+    public async Task ConfiguredStaticFolderIsServedAtTheRoot()
+    {
+        var folder = Directory.CreateTempSubdirectory("fatechat-static-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "index.html"), "<!doctype html><title>other frontend</title>");
+            await using var server = await FatechatTestServer.StartAsync($"--Fatechat:Server:StaticFolder={folder}");
+            using var response = await server.Client.GetAsync("/");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("other frontend"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

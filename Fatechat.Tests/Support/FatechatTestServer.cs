@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fatechat.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fatechat.Tests.Support;
+
+/// <summary>
+/// The real server on Kestrel, 127.0.0.1 and a free port, with its own SQLite file in a temp folder.
+/// BCrypt runs at its lowest cost so that registering users stays fast.
+/// </summary>
+public sealed class FatechatTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _folder;
+
+    private FatechatTestServer(WebApplication app, string folder, Uri address)
+    {
+        _app = app;
+        _folder = folder;
+        BaseAddress = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<FatechatTestServer> StartAsync(params string[] extraArgs)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "fatechat-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--environment", "Development",
+            $"--Fatechat:Storage:SqlitePath={Path.Combine(folder, "fatechat.db")}",
+            "--Fatechat:Auth:BcryptWorkFactor=4",
+            "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
+        ];
+        var app = FatechatApp.Build(args);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await app.StartAsync(timeout.Token);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new FatechatTestServer(app, folder, new Uri(address));
+    }
+
+    /// <summary>Registers a fresh user with a unique e-mail and returns its e-mail and token.</summary>
+    public async Task<(string Email, string Token)> RegisterAsync(string prefix = "user")
+    {
+        var email = $"{prefix}-{Guid.NewGuid():N}@example.test";
+        using var response = await Client.PostAsJsonAsync("/api/register", new { email, password = "correct horse" });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (email, body.GetProperty("token").GetString()!);
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? token, object? json = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (json is not null)
+        {
+            request.Content = JsonContent.Create(json);
+        }
+
+        return request;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
