@@ -20,7 +20,7 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
 
     private const string RoomMessageColumns = """
         SELECT id AS Id, room_name AS RoomName, message_text AS Text, sender_mail AS SenderMail,
-               CAST(is_event AS SIGNED) AS IsEvent, created_at AS CreatedAt
+               is_event <> 0 AS IsEvent, created_at AS CreatedAt
         FROM messages
         """;
 
@@ -125,7 +125,24 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
         }
     }
 
-    private sealed record RoomMessageRow(string Id, string RoomName, string Text, string SenderMail, long IsEvent, DateTime CreatedAt);
+    // Classes with setters, not positional records: Dapper then converts column types, which differ between MySQL
+    // and MariaDB (the type of a comparison such as is_event <> 0 is BIGINT on one, INT on the other).
+    private sealed class RoomMessageRow
+    {
+        public string Id { get; init; } = "";
+        public string RoomName { get; init; } = "";
+        public string Text { get; init; } = "";
+        public string SenderMail { get; init; } = "";
+        public long IsEvent { get; init; }
+        public DateTime CreatedAt { get; init; }
+    }
 
-    private sealed record PrivateMessageRow(string Id, string FromMail, string ToMail, string Text, DateTime CreatedAt);
+    private sealed class PrivateMessageRow
+    {
+        public string Id { get; init; } = "";
+        public string FromMail { get; init; } = "";
+        public string ToMail { get; init; } = "";
+        public string Text { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+    }
 }

@@ -55,8 +55,13 @@ public sealed class MySqlRoomRepository(MySqlDatabase database) : IRoomRepositor
         return row?.ToRoom();
     }
 
-    private sealed record RoomRow(long Id, string Name, DateTime CreatedAt, DateTime UpdatedAt)
+    private sealed class RoomRow
     {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+        public DateTime UpdatedAt { get; init; }
+
         public ChatRoom ToRoom() => new(Id, Name, MySqlDatabase.FromColumn(CreatedAt), MySqlDatabase.FromColumn(UpdatedAt));
     }
 }

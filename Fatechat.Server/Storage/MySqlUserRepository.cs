@@ -42,5 +42,11 @@ public sealed class MySqlUserRepository(MySqlDatabase database) : IUserRepositor
         return row is null ? null : new UserAccount(row.Id, row.Email, row.PasswordHash, MySqlDatabase.FromColumn(row.CreatedAt));
     }
 
-    private sealed record UserRow(long Id, string Email, string PasswordHash, DateTime CreatedAt);
+    private sealed class UserRow
+    {
+        public long Id { get; init; }
+        public string Email { get; init; } = "";
+        public string PasswordHash { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+    }
 }

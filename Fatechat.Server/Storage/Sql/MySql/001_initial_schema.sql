@@ -3,15 +3,15 @@
 -- simply run again.
 --
 -- Times are DATETIME(3) in UTC: DATETIME, unlike TIMESTAMP, is never shifted by the session time zone.
--- Text is utf8mb4_bin, so room names, e-mails and conversation keys match byte for byte as they do in SQLite.
--- utf8mb4_unicode_ci would also fold accents ('café' = 'cafe') and trailing spaces, so the case-insensitive
--- uniqueness of e-mails and room names uses a LOWER() key column instead. Message ids are ULIDs: ASCII,
+-- Text is utf8mb4_bin, so room names, e-mails and conversation keys match by code point as they do in SQLite.
+-- A _ci collation would also fold accents ('café' = 'cafe'), and every collation both servers share ignores
+-- trailing spaces, so the case-insensitive uniqueness of e-mails and room names uses a binary LOWER() key column. Message ids are ULIDs: ASCII,
 -- sortable as text, and the clustered primary key grows at its end.
 
 CREATE TABLE IF NOT EXISTS users (
     id            BIGINT       NOT NULL AUTO_INCREMENT,
     email         VARCHAR(320) NOT NULL,
-    email_key     VARCHAR(320) AS (LOWER(email)) STORED,
+    email_key     VARBINARY(1280) AS (LOWER(email)) STORED,
     password_hash VARCHAR(255) NOT NULL,
     created_at    DATETIME(3)  NOT NULL,
     updated_at    DATETIME(3)  NOT NULL,
@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE TABLE IF NOT EXISTS chat_rooms (
     id         BIGINT       NOT NULL AUTO_INCREMENT,
     name       VARCHAR(255) NOT NULL,
-    name_key   VARCHAR(255) AS (LOWER(name)) STORED,
+    name_key   VARBINARY(1020) AS (LOWER(name)) STORED,
     created_at DATETIME(3)  NOT NULL,
     updated_at DATETIME(3)  NOT NULL,
     PRIMARY KEY (id),
