@@ -38,7 +38,7 @@ internal static class RedisPresenceScripts
         """;
 
     /// <summary>KEYS: room hash, node's room set. ARGV: field, user, room name, heartbeat prefix. 1 = first live socket.</summary>
-    public const string Add = IsAlive + """
+    public const string Add = IsAlive + "\n" + """
         local others = has_other_live_socket(KEYS[1], ARGV[1], ARGV[2], ARGV[4])
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         redis.call('SADD', KEYS[2], ARGV[3])
@@ -47,14 +47,14 @@ internal static class RedisPresenceScripts
         """;
 
     /// <summary>KEYS: room hash. ARGV: field, user, heartbeat prefix. 1 = that was the user's last live socket.</summary>
-    public const string Remove = IsAlive + """
+    public const string Remove = IsAlive + "\n" + """
         if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
         if has_other_live_socket(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
         return 1
         """;
 
     /// <summary>KEYS: room hash. ARGV: heartbeat prefix. The e-mails of live entries, possibly repeated.</summary>
-    public const string Online = IsAlive + """
+    public const string Online = IsAlive + "\n" + """
         local entries = redis.call('HGETALL', KEYS[1])
         local users = {}
         for i = 1, #entries, 2 do
