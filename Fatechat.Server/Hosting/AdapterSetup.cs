@@ -70,6 +70,6 @@ internal static class AdapterSetup
 
     private static string Normalize(string? value) => (value ?? "").Trim().ToLowerInvariant();
 
-    private static InvalidOperationException Unsupported(string component, string? value, string available) => new(
+    private static FatechatConfigurationException Unsupported(string component, string? value, string available) => new(
         $"Fatechat:Providers:{component} is '{value}', which this build does not provide (available: {available}).");
 }

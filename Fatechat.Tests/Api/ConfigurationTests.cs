@@ -56,7 +56,7 @@ public sealed class ConfigurationTests
     [Test]
     public void ProviderThisBuildLacksFailsAtStartupNamingTheSetting()
     {
-        var exception = Assert.Throws<InvalidOperationException>(() => FatechatApp.Build(["--urls", "http://127.0.0.1:0", "--Fatechat:Providers:Bus=carrier-pigeon"]));
+        var exception = Assert.Throws<FatechatConfigurationException>(() => FatechatApp.Build(["--urls", "http://127.0.0.1:0", "--Fatechat:Providers:Bus=carrier-pigeon"]));
         Assert.That(exception!.Message, Does.Contain("Fatechat:Providers:Bus"));
     }
 
@@ -85,6 +85,25 @@ public sealed class ConfigurationTests
         Assert.That(settings["Fatechat:Providers:Presence"], Is.EqualTo("redis"));
         Assert.That(settings["Fatechat:Kafka:BootstrapServers"], Is.EqualTo("kafka:9092"));
         Assert.That(settings["Fatechat:Providers:Bus"], Is.EqualTo("kafka"));
+    }
+
+    [Test]
+    [NonParallelizable]
+    public async Task EnvironmentOverridesConfigJsonAndJwtSecretVariableIsAcceptedOutsideDevelopment()
+    {
+        Environment.SetEnvironmentVariable("FATECHAT__Chat__MessageMaxLength", "123");
+        Environment.SetEnvironmentVariable("JWT_SECRET", RealSecret);
+        try
+        {
+            await using var server = await FatechatTestServer.StartAsync("--environment", "Production");
+            Assert.That(server.Services.GetRequiredService<IOptions<ChatOptions>>().Value.MessageMaxLength, Is.EqualTo(123));
+            Assert.That(server.Services.GetRequiredService<IOptions<JwtOptions>>().Value.Secret, Is.EqualTo(RealSecret));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FATECHAT__Chat__MessageMaxLength", null);
+            Environment.SetEnvironmentVariable("JWT_SECRET", null);
+        }
     }
 
     [Test]

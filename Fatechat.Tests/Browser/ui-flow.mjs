@@ -56,6 +56,12 @@ async function step(name, action) {
   console.error(`ok   ${name} (${Date.now() - t0} ms)`);
 }
 
+/** The first lines of an error (Playwright's name the locator it waited for), without terminal colours. */
+function describe(err) {
+  const text = String(err?.message ?? err).replace(/\x1b\[[0-9;]*m/g, '');
+  return text.split('\n').map(line => line.trim()).filter(Boolean).slice(0, 4).join(' | ');
+}
+
 function check(condition, message) {
   if (!condition) throw new Error(message);
 }
@@ -183,7 +189,6 @@ async function main() {
     });
 
     await step('the socket connected by polling with the token, then upgraded to websocket', async () => {
-      await pageA.waitForFunction(() => true);
       const deadline = Date.now() + STEP_TIMEOUT_MS;
       while (socketA.websockets.length === 0 && Date.now() < deadline) await pageA.waitForTimeout(100);
       const handshake = socketA.polling[0];
@@ -214,6 +219,15 @@ async function main() {
     await step('bob appears in alice\'s online list', async () => {
       await pageA.locator(`[data-testid="online-users"] li[data-email="${bob.email}"]`).waitFor();
       await pageA.locator('[data-testid="online-count"]', { hasText: '2' }).waitFor();
+    });
+
+    await step('on the phone, the people drawer opens, lists alice, and closes', async () => {
+      const alicePerson = pageB.locator(`[data-testid="online-users"] li[data-email="${alice.email}"]`);
+      check(!(await alicePerson.isVisible()), 'the people list is on screen before the drawer opens');
+      await pageB.getByRole('button', { name: /^People/ }).click();
+      await alicePerson.waitFor({ state: 'visible' });
+      await pageB.locator('.drawer-backdrop').click({ position: { x: 20, y: 200 } });
+      await alicePerson.waitFor({ state: 'hidden' });
     });
 
     await step('bob receives alice\'s new message live', async () => {
@@ -277,14 +291,14 @@ async function main() {
       const file = path.join(outDir, `failure-${who}.png`);
       await page.screenshot({ path: file, timeout: 5000 }).then(() => screenshots.push(file), () => {});
     }
-    finish({ ok: false, step: currentStep, error: String(err?.message ?? err).split('\n')[0] }, 1);
+    finish({ ok: false, step: currentStep, error: describe(err) }, 1);
   }
 }
 
 try {
   await main();
 } catch (err) {
-  finish({ ok: false, step: currentStep, error: String(err?.message ?? err).split('\n')[0] }, 1);
+  finish({ ok: false, step: currentStep, error: describe(err) }, 1);
 } finally {
   await browser?.close().catch(() => {});
   clearTimeout(hardTimer);

@@ -3,6 +3,29 @@
 import { avatar, h } from '../dom.js';
 import { formatTime } from '../messages.js';
 
+/**
+ * Orders message ids: Fatechat's are ULIDs (fixed-length strings that sort by time), the Node server's were
+ * auto-increment numbers; comparing length first, then text, orders both.
+ */
+export function compareIds(a, b) {
+  const x = String(a);
+  const y = String(b);
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const GROUP_WINDOW_MS = 5 * 60 * 1000;
+
+/** A message right after another from the same sender within a few minutes drops its avatar and header. */
+function markContinued(node) {
+  if (!node.classList.contains('message')) return;
+  const previous = node.previousElementSibling;
+  const continued = previous !== null && previous.classList.contains('message')
+    && previous.dataset.sender === node.dataset.sender
+    && Math.abs(Number(node.dataset.time) - Number(previous.dataset.time)) < GROUP_WINDOW_MS;
+  node.classList.toggle('continued', continued);
+}
+
 export class MessageList {
   #seen = new Set();
   #oldestId = null;
@@ -12,7 +35,7 @@ export class MessageList {
    * @param {object} options
    * @param {string} options.me the signed-in user's e-mail (own messages are drawn on the right)
    * @param {string} options.label accessible name of the log
-   * @param {(beforeId: number|null) => Promise<void>} [options.loadOlder] fetches the page before an id
+   * @param {(beforeId: string|null) => Promise<void>} [options.loadOlder] fetches the page before an id
    */
   constructor({ me, label, loadOlder }) {
     this.me = me;
@@ -72,9 +95,10 @@ export class MessageList {
 
   #remember(message) {
     if (message.id === null || message.id === undefined) return true;
-    if (this.#seen.has(message.id)) return false;
-    this.#seen.add(message.id);
-    if (typeof message.id === 'number' && (this.#oldestId === null || message.id < this.#oldestId)) this.#oldestId = message.id;
+    const id = String(message.id);
+    if (this.#seen.has(id)) return false;
+    this.#seen.add(id);
+    if (this.#oldestId === null || compareIds(id, this.#oldestId) < 0) this.#oldestId = id;
     return true;
   }
 
@@ -82,13 +106,19 @@ export class MessageList {
   // the end). Id-less lines (notes such as the welcome) mark a moment: live messages stay below them,
   // history pages go past them.
   #insert(node, id, { live }) {
-    if (typeof id !== 'number') {
+    this.#place(node, id, live);
+    markContinued(node);
+    if (node.nextElementSibling) markContinued(node.nextElementSibling);
+  }
+
+  #place(node, id, live) {
+    if (id === null || id === undefined) {
       this.items.append(node);
       return;
     }
     for (let child = this.items.lastElementChild; child; child = child.previousElementSibling) {
-      const childId = child.dataset.id === undefined ? NaN : Number(child.dataset.id);
-      if (Number.isNaN(childId) ? live : childId < id) {
+      const childId = child.dataset.id;
+      if (childId === undefined ? live : compareIds(childId, String(id)) < 0) {
         child.after(node);
         return;
       }
@@ -98,14 +128,14 @@ export class MessageList {
 
   #render(message) {
     const time = h('time', { datetime: message.createdAt.toISOString(), title: message.createdAt.toLocaleString(), text: formatTime(message.createdAt) });
-    const id = typeof message.id === 'number' ? String(message.id) : undefined;
+    const id = message.id === null || message.id === undefined ? undefined : String(message.id);
     if (message.isEvent) {
       return h('li', { class: 'note event', 'data-id': id }, h('span', { text: message.text }), ' · ', time);
     }
     const own = message.sender === this.me;
-    return h('li', { class: own ? 'message own' : 'message', 'data-id': id, 'data-sender': message.sender },
+    return h('li', { class: own ? 'message own' : 'message', 'data-id': id, 'data-sender': message.sender, 'data-time': message.createdAt.getTime() },
       avatar(message.sender),
-      h('div', { class: 'bubble' },
+      h('div', { class: 'bubble', title: message.createdAt.toLocaleString() },
         h('div', { class: 'meta' }, h('span', { class: 'sender', text: message.sender }), time),
         h('p', { class: 'text', text: message.text })));
   }

@@ -52,6 +52,7 @@ export function renderAuth(root, modeName) {
     try {
       const { token } = await mode.call(email.value.trim(), password.value);
       setToken(token);
+      document.getElementById('toasts')?.replaceChildren();
       location.hash = '#/rooms';
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : 'Something went wrong. Please try again.';

@@ -1,0 +1,95 @@
+using System.Threading.Channels;
+using Fatechat.Server.Messaging;
+
+namespace Fatechat.Tests.Adapters;
+
+/// <summary>What every <see cref="IChatBus"/> must do on one node; one subclass per backend.</summary>
+public abstract class ChatBusContract
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    protected abstract Task<IChatBus> CreateBusAsync();
+
+    private static async Task<(ChannelReader<ChatBusEvent> Events, CancellationTokenSource Stop)> SubscribeAsync(IChatBus bus, ChatBusSubscription subscription)
+    {
+        var events = Channel.CreateUnbounded<ChatBusEvent>();
+        var stop = new CancellationTokenSource();
+        _ = bus.ConsumeAsync(subscription, (e, _) => events.Writer.WriteAsync(e), stop.Token);
+        await Task.Yield();
+        return (events.Reader, stop);
+    }
+
+    [Test]
+    public async Task MessagesReachBothSubscriptionsInPublishOrder()
+    {
+        var bus = await CreateBusAsync();
+        var (persisted, stopPersistence) = await SubscribeAsync(bus, ChatBusSubscription.Persistence);
+        var (delivered, stopDelivery) = await SubscribeAsync(bus, ChatBusSubscription.Delivery);
+        var room = AdapterTestData.RoomName();
+        var published = Enumerable.Range(0, 20).Select(i => new RoomMessagePosted(AdapterTestData.Message(room, $"m{i}"))).ToList();
+        var direct = new PrivateMessagePosted(AdapterTestData.Private(AdapterTestData.Email(), AdapterTestData.Email()));
+
+        foreach (var e in published)
+        {
+            await bus.PublishAsync(e, CancellationToken.None);
+        }
+
+        await bus.PublishAsync(direct, CancellationToken.None);
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        foreach (var reader in new[] { persisted, delivered })
+        {
+            var received = new List<ChatBusEvent>();
+            while (received.Count < 21)
+            {
+                received.Add(await reader.ReadAsync(timeout.Token));
+            }
+
+            Assert.That(received, Is.EqualTo(published.Cast<ChatBusEvent>().Append(direct)));
+        }
+
+        await stopPersistence.CancelAsync();
+        await stopDelivery.CancelAsync();
+    }
+
+    [Test]
+    public async Task PresenceChangesReachOnlyDelivery()
+    {
+        var bus = await CreateBusAsync();
+        var (persisted, stopPersistence) = await SubscribeAsync(bus, ChatBusSubscription.Persistence);
+        var (delivered, stopDelivery) = await SubscribeAsync(bus, ChatBusSubscription.Delivery);
+        var room = AdapterTestData.RoomName();
+        var marker = new RoomMessagePosted(AdapterTestData.Message(room));
+
+        await bus.PublishAsync(new RoomPresenceChanged(room), CancellationToken.None);
+        await bus.PublishAsync(marker, CancellationToken.None);
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        Assert.That(await delivered.ReadAsync(timeout.Token), Is.EqualTo(new RoomPresenceChanged(room)));
+        Assert.That(await delivered.ReadAsync(timeout.Token), Is.EqualTo(marker));
+        Assert.That(await persisted.ReadAsync(timeout.Token), Is.EqualTo(marker), "the presence change was skipped");
+
+        await stopPersistence.CancelAsync();
+        await stopDelivery.CancelAsync();
+    }
+
+    [Test]
+    public async Task ConsumeEndsWhenCancelled()
+    {
+        var bus = await CreateBusAsync();
+        using var stop = new CancellationTokenSource();
+        var consuming = bus.ConsumeAsync(ChatBusSubscription.Delivery, (_, _) => ValueTask.CompletedTask, stop.Token);
+
+        await stop.CancelAsync();
+
+        try
+        {
+            await consuming.WaitAsync(Timeout);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.That(consuming.IsCompleted);
+    }
+}

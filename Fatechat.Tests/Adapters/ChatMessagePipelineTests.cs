@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Fatechat.Server.Caching;
+using Fatechat.Server.Chat;
+using Fatechat.Server.Messaging;
+using Fatechat.Server.Options;
+using Fatechat.Server.Private;
+using Fatechat.Server.Storage;
+using Fatechat.Tests.Adapters.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Fatechat.Tests.Adapters;
+
+/// <summary>The consumer side on the embedded adapters: bus → store once → cache, and bus → delivery.</summary>
+[TestFixture]
+public sealed class ChatMessagePipelineTests
+{
+    private SqliteTestDatabase _db = null!;
+    private InProcessChatBus _bus = null!;
+    private SqliteMessageRepository _messages = null!;
+    private InMemoryRecentMessageCache _cache = null!;
+    private InMemoryPresenceStore _presence = null!;
+    private RecordingDelivery _delivery = null!;
+    private ChatMessagePipeline _pipeline = null!;
+
+    [SetUp]
+    public async Task StartPipeline()
+    {
+        _db = new SqliteTestDatabase();
+        _bus = new InProcessChatBus();
+        _messages = new SqliteMessageRepository(await _db.MigratedAsync());
+        _cache = new InMemoryRecentMessageCache(Microsoft.Extensions.Options.Options.Create(new ChatOptions()));
+        _presence = new InMemoryPresenceStore();
+        _delivery = new RecordingDelivery();
+        _pipeline = new ChatMessagePipeline(_bus, _messages, _cache, _presence, _delivery, NullLogger<ChatMessagePipeline>.Instance);
+        await _pipeline.StartAsync(CancellationToken.None);
+    }
+
+    [TearDown]
+    public async Task StopPipeline()
+    {
+        await _pipeline.StopAsync(CancellationToken.None);
+        _pipeline.Dispose();
+        _db.Dispose();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("condition not met within 10 s");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    [Test]
+    public async Task RoomMessageIsStoredCachedAndDeliveredOnceEvenIfPublishedTwice()
+    {
+        var room = AdapterTestData.RoomName();
+        var message = AdapterTestData.Message(room);
+        var marker = AdapterTestData.Message(room, "marker");
+
+        await _bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+        await _bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+        await _bus.PublishAsync(new RoomMessagePosted(marker), CancellationToken.None);
+
+        await WaitUntilAsync(async () => (await _messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None)).Count == 2);
+        await WaitUntilAsync(async () => (await _cache.GetLatestAsync(room, 10, CancellationToken.None)).Count == 2);
+        Assert.That(await _cache.GetLatestAsync(room, 10, CancellationToken.None), Is.EqualTo(new[] { marker, message }));
+        await WaitUntilAsync(() => Task.FromResult(_delivery.RoomMessages.Count == 3));
+        Assert.That(_delivery.RoomMessages, Is.EqualTo(new[] { message, message, marker }), "delivery is per publish; the client dedupes by id");
+    }
+
+    [Test]
+    public async Task PrivateMessageIsStoredAndDelivered()
+    {
+        var message = AdapterTestData.Private(AdapterTestData.Email("a"), AdapterTestData.Email("b"));
+
+        await _bus.PublishAsync(new PrivateMessagePosted(message), CancellationToken.None);
+
+        await WaitUntilAsync(() => Task.FromResult(_delivery.PrivateMessages.Contains(message)));
+        await WaitUntilAsync(async () => (await _messages.GetConversationAsync(message.ToMail, message.FromMail, null, 10, CancellationToken.None)).Count == 1);
+    }
+
+    [Test]
+    public async Task PresenceChangeDeliversTheRoomsCurrentOnlineList()
+    {
+        var room = AdapterTestData.RoomName();
+        await _presence.AddAsync(new PresenceEntry(room, "b@example.test", "n", "s1"), CancellationToken.None);
+        await _presence.AddAsync(new PresenceEntry(room, "a@example.test", "n", "s2"), CancellationToken.None);
+
+        await _bus.PublishAsync(new RoomPresenceChanged(room), CancellationToken.None);
+
+        await WaitUntilAsync(() => Task.FromResult(_delivery.OnlineLists.ContainsKey(room)));
+        Assert.That(_delivery.OnlineLists[room], Is.EqualTo(new[] { "a@example.test", "b@example.test" }));
+    }
+
+    [Test]
+    public async Task DeliveryDoesNotWaitForStorage()
+    {
+        var room = AdapterTestData.RoomName();
+        await using (var connection = await _db.Database.OpenAsync(CancellationToken.None))
+        {
+            // Hold SQLite's write lock: storing must block while delivery goes on.
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var command = connection.CreateCommand())
+            {
+                command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)transaction;
+                command.CommandText = "INSERT INTO chat_rooms (name, created_at, updated_at) VALUES ('lock-holder', 0, 0)";
+                await command.ExecuteNonQueryAsync();
+            }
+
+            var message = AdapterTestData.Message(room);
+            await _bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+
+            await WaitUntilAsync(() => Task.FromResult(_delivery.RoomMessages.Contains(message)));
+            Assert.That(await _cache.GetLatestAsync(room, 10, CancellationToken.None), Is.Empty, "not cached before it is stored");
+            await transaction.RollbackAsync();
+        }
+
+        await WaitUntilAsync(async () => (await _messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None)).Count == 1);
+    }
+
+    private sealed class RecordingDelivery : IChatDelivery
+    {
+        public ConcurrentQueue<ChatMessage> RoomMessages { get; } = new();
+
+        public ConcurrentQueue<PrivateMessage> PrivateMessages { get; } = new();
+
+        public ConcurrentDictionary<string, IReadOnlyList<string>> OnlineLists { get; } = new();
+
+        public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+        {
+            RoomMessages.Enqueue(message);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
+        {
+            PrivateMessages.Enqueue(message);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken)
+        {
+            OnlineLists[roomName] = users;
+            return ValueTask.CompletedTask;
+        }
+    }
+}

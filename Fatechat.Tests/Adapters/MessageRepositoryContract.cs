@@ -1,0 +1,130 @@
+using Fatechat.Server.Chat;
+using Fatechat.Server.Storage;
+
+namespace Fatechat.Tests.Adapters;
+
+/// <summary>What every <see cref="IMessageRepository"/> must do; one subclass per backend.</summary>
+public abstract class MessageRepositoryContract
+{
+    protected IMessageRepository Messages { get; private set; } = null!;
+
+    protected abstract Task<IMessageRepository> CreateRepositoryAsync();
+
+    [SetUp]
+    public async Task CreateRepository() => Messages = await CreateRepositoryAsync();
+
+    private async Task<List<ChatMessage>> AddRoomMessagesAsync(string room, int count)
+    {
+        var added = new List<ChatMessage>();
+        for (var i = 0; i < count; i++)
+        {
+            var message = AdapterTestData.Message(room, $"message {i}", isEvent: i % 3 == 0);
+            Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.True);
+            added.Add(message);
+        }
+
+        return added;
+    }
+
+    [Test]
+    public async Task RoomMessageReadsBackUnchanged()
+    {
+        var room = AdapterTestData.RoomName();
+        var message = AdapterTestData.Message(room, "ünïcödé 😀 <b>not html</b> " + new string('x', 3900), isEvent: true);
+        await Messages.AddRoomMessageAsync(message, CancellationToken.None);
+
+        var read = await Messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None);
+
+        Assert.That(read, Is.EqualTo(new[] { message }));
+        Assert.That(read[0].CreatedAt.Kind, Is.EqualTo(DateTimeKind.Utc));
+    }
+
+    [Test]
+    public async Task AddingTheSameIdTwiceStoresItOnce()
+    {
+        var room = AdapterTestData.RoomName();
+        var message = AdapterTestData.Message(room);
+
+        Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.True);
+        Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.False);
+        Assert.That(await Messages.AddRoomMessageAsync(message with { Text = "changed" }, CancellationToken.None), Is.False);
+
+        Assert.That(await Messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None), Is.EqualTo(new[] { message }));
+    }
+
+    [Test]
+    public async Task RoomMessagesComeNewestFirstUpToTheLimit()
+    {
+        var room = AdapterTestData.RoomName();
+        var added = await AddRoomMessagesAsync(room, 12);
+
+        var read = await Messages.GetRoomMessagesAsync(room, null, 5, CancellationToken.None);
+
+        Assert.That(read.Select(m => m.Id), Is.EqualTo(added.AsEnumerable().Reverse().Take(5).Select(m => m.Id)));
+    }
+
+    [Test]
+    public async Task BeforeReturnsOnlyOlderMessages()
+    {
+        var room = AdapterTestData.RoomName();
+        var added = await AddRoomMessagesAsync(room, 10);
+
+        var read = await Messages.GetRoomMessagesAsync(room, added[6].Id, 100, CancellationToken.None);
+
+        Assert.That(read.Select(m => m.Id), Is.EqualTo(added.Take(6).Reverse().Select(m => m.Id)));
+    }
+
+    [Test]
+    public async Task RoomsDoNotSeeEachOthersMessages()
+    {
+        var roomA = AdapterTestData.RoomName();
+        var roomB = AdapterTestData.RoomName();
+        var a = await AddRoomMessagesAsync(roomA, 2);
+        await AddRoomMessagesAsync(roomB, 3);
+
+        Assert.That((await Messages.GetRoomMessagesAsync(roomA, null, 100, CancellationToken.None)).Select(m => m.Id), Is.EquivalentTo(a.Select(m => m.Id)));
+        Assert.That(await Messages.GetRoomMessagesAsync(AdapterTestData.RoomName(), null, 100, CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task ConversationHasBothDirectionsNewestFirstAndOnlyThesePeople()
+    {
+        var alice = AdapterTestData.Email("alice");
+        var bob = AdapterTestData.Email("bob");
+        var carol = AdapterTestData.Email("carol");
+        var m1 = AdapterTestData.Private(alice, bob, "one");
+        var m2 = AdapterTestData.Private(bob, alice, "two");
+        var other = AdapterTestData.Private(alice, carol, "not bob's");
+        var m3 = AdapterTestData.Private(alice, bob, "three");
+        foreach (var m in new[] { m1, m2, other, m3 })
+        {
+            Assert.That(await Messages.AddPrivateMessageAsync(m, CancellationToken.None), Is.True);
+        }
+
+        var fromAlice = await Messages.GetConversationAsync(alice, bob, null, 100, CancellationToken.None);
+        var fromBob = await Messages.GetConversationAsync(bob, alice, null, 100, CancellationToken.None);
+
+        Assert.That(fromAlice, Is.EqualTo(new[] { m3, m2, m1 }));
+        Assert.That(fromBob, Is.EqualTo(fromAlice));
+    }
+
+    [Test]
+    public async Task ConversationPagesWithBeforeAndLimitAndStoresEachIdOnce()
+    {
+        var alice = AdapterTestData.Email("alice");
+        var bob = AdapterTestData.Email("bob");
+        var added = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var m = AdapterTestData.Private(alice, bob, $"m{i}");
+            await Messages.AddPrivateMessageAsync(m, CancellationToken.None);
+            Assert.That(await Messages.AddPrivateMessageAsync(m, CancellationToken.None), Is.False);
+            added.Add(m.Id);
+        }
+
+        var page = await Messages.GetConversationAsync(alice, bob, added[3], 2, CancellationToken.None);
+
+        Assert.That(page.Select(m => m.Id), Is.EqualTo(new[] { added[2], added[1] }));
+        Assert.That(await Messages.GetConversationAsync(alice, bob, null, 100, CancellationToken.None), Has.Count.EqualTo(5));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Fatechat.Tests.Support;
+
+namespace Fatechat.Tests.Conformance;
+
+/// <summary>
+/// The "upgrade" cases of the Engine.IO v4 conformance suite against the bare Engine.IO echo: probe
+/// <c>2probe</c>/<c>3probe</c>, a pending GET released with noop <c>6</c>, <c>5</c> completes the upgrade, and
+/// the old transport or a second WebSocket for the same sid is refused afterwards.
+/// https://github.com/socketio/engine.io-protocol#upgrade
+/// </summary>
+public sealed class EngineIOUpgradeConformanceTests : ConformanceHostFixture
+{
+    [Test]
+    public async Task UpgradesFromPollingToWebSocket()
+    {
+        string sid = await EnginePolling.OpenAsync();
+        await using var socket = await EngineWebSocketClient.ConnectAsync(UpgradeUri(EngineIOPath, sid), autoPong: true);
+
+        await socket.SendAsync("2probe");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("3probe"));
+
+        var (pollStatus, pollBody) = await EnginePolling.PollAsync(sid);
+        Assert.That(pollStatus, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(pollBody, Is.EqualTo("6"), "a noop ends the polling request cleanly");
+
+        await socket.SendAsync("5");
+        await socket.SendAsync("4hello");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("4hello"));
+    }
+
+    [Test]
+    public async Task RefusesPollingRequestsWithSameSidAfterUpgrade()
+    {
+        string sid = await EnginePolling.OpenAsync();
+        await using var socket = await UpgradeAsync(sid);
+
+        var (status, _) = await EnginePolling.PollAsync(sid);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
+
+        await socket.SendAsync("4hello");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("4hello"));
+    }
+
+    [Test]
+    public async Task RefusesWebSocketWithSameSidAfterUpgrade()
+    {
+        string sid = await EnginePolling.OpenAsync();
+        await using var socket = await UpgradeAsync(sid);
+
+        Assert.That(await EngineWebSocketClient.IsRefusedOrClosedAsync(UpgradeUri(EngineIOPath, sid)), Is.True);
+
+        await socket.SendAsync("4hello");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("4hello"));
+    }
+
+    /// <summary>
+    /// Probes and upgrades, then waits for an echo over the WebSocket: the suite sends its next request right
+    /// after <c>5</c>, which races the server; the echo proves the upgrade has completed.
+    /// </summary>
+    private async Task<EngineWebSocketClient> UpgradeAsync(string sid)
+    {
+        var socket = await EngineWebSocketClient.ConnectAsync(UpgradeUri(EngineIOPath, sid), autoPong: true);
+        await socket.SendAsync("2probe");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("3probe"));
+        await socket.SendAsync("5");
+        await socket.SendAsync("4upgraded");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("4upgraded"));
+        return socket;
+    }
+}
