@@ -53,9 +53,10 @@ public sealed class AckInteropTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(answer.Count, Is.EqualTo(2), answer.ToString());
+            Assert.That(answer.Count, Is.EqualTo(3), answer.ToString());
             Assert.That(answer[0].GetProperty("doubled").GetInt32(), Is.EqualTo(42));
             Assert.That(answer[1].GetString(), Is.EqualTo("second"));
+            Assert.That(answer.GetBytes(2), Is.EqualTo(new byte[] { 0xca, 0xfe }), "a Buffer in the client's ack (BINARY_ACK)");
             Assert.That(result.GetProperty("questions")[0].GetProperty("n").GetInt32(), Is.EqualTo(21), "what the client was asked");
             Assert.That(result.GetProperty("verdict").GetProperty("doubled").GetInt32(), Is.EqualTo(42));
         });
@@ -94,6 +95,37 @@ public sealed class AckInteropTests
             Assert.That(elapsed, Is.GreaterThanOrEqualTo(ackTimeout - TimeSpan.FromMilliseconds(20)).And.LessThan(TimeSpan.FromSeconds(5)));
             Assert.That(result.GetProperty("questions")[0].GetProperty("n").GetInt32(), Is.EqualTo(1), "the client did receive the event");
             Assert.That(result.GetProperty("verdict").GetProperty("timedOut").GetBoolean(), Is.True);
+        });
+        server.AssertNoErrorsLogged();
+    }
+
+    [Test]
+    public async Task ServerEmitWithAckFailsWithDisconnectedWhenClientLeavesInsteadOfAnswering()
+    {
+        var outcome = new TaskCompletionSource<(Exception? Error, TimeSpan Elapsed)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+            socket.On("ready", async (_, _) =>
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    await socket.EmitWithAckAsync("leaving", TimeSpan.FromSeconds(15), new { n = 3 });
+                    outcome.TrySetResult((null, clock.Elapsed));
+                }
+                catch (Exception e)
+                {
+                    outcome.TrySetResult((e, clock.Elapsed));
+                }
+            })));
+
+        var result = await NodeScript.RunAsync(ScriptTimeout, "acks.mjs", server.Url, "client-leaves");
+        var (error, elapsed) = await outcome.Task.WaitAsync(ServerWait);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.GetProperty("questions")[0].GetProperty("n").GetInt32(), Is.EqualTo(3));
+            Assert.That(error, Is.InstanceOf<SocketIODisconnectedException>(), "the pending ack fails when the socket goes, not at its timeout");
+            Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
         });
         server.AssertNoErrorsLogged();
     }

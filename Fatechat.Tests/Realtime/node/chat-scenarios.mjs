@@ -1,0 +1,229 @@
+// Chat scenarios with the real npm socket.io-client against a running Fatechat.Server:
+//   node chat-scenarios.mjs <server-url> <scenario>
+// Each scenario registers its own users and rooms over REST, drives sockets, and prints what it observed as one
+// JSON line; ChatSocketEventsTests asserts on it.
+import { io, next, partial, run, url, args } from "../../Interop/node/common.mjs";
+
+const scenario = args[0];
+const uniq = Math.random().toString(36).slice(2, 10);
+
+async function rest(method, path, body, token) {
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function user(name) {
+  const email = `${name}-${uniq}@example.test`;
+  const { token } = await rest("POST", "/api/register", { email, password: "correct horse" });
+  return { email, token };
+}
+
+async function room(token, name = `room-${uniq}-${Math.random().toString(36).slice(2, 6)}`) {
+  return rest("POST", "/api/chat", { name }, token);
+}
+
+/** A connected client that records every event it receives, in order. */
+async function connect(options) {
+  const socket = io(url, { forceNew: true, reconnection: false, ...options });
+  socket.received = [];
+  socket.onAny((event, ...payload) => socket.received.push({ event, payload }));
+  socket.on("disconnect", (reason) => socket.received.push({ event: "disconnect", payload: [reason] }));
+  await next(socket, "connect");
+  return socket;
+}
+
+const asAlice = (token) => ({ transports: ["polling", "websocket"], extraHeaders: { Authorization: token } });
+const asBob = (token) => ({ transports: ["websocket"], auth: { token } });
+
+/** Waits until the socket has received an event matching the predicate. */
+async function waitFor(socket, predicate, what, ms = 5_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = socket.received.find(predicate);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no ${what} within ${ms} ms; got ${JSON.stringify(socket.received).slice(0, 2000)}`);
+}
+
+const isText = (text) => (e) => e.event === "receiveMessage" && e.payload[0]?.messageText === text;
+const ms = (t) => new Promise((r) => setTimeout(r, t));
+
+const scenarios = {
+  /** Two users in one room: welcome, online list, messages with acks, refusals, recent messages. */
+  async room() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const { name } = await room(alice.token);
+    const a = await connect(asAlice(alice.token));
+    const b = await connect(asBob(bob.token));
+
+    const aliceJoin = await a.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+    await waitFor(a, isText(`${alice.email} joined the room`), "alice's join event");
+    b.emit("joinRoom", { roomName: name.toUpperCase() });
+    await waitFor(a, isText(`${bob.email} joined the room`), "bob's join event at alice");
+    const sent = await a.timeout(5000).emitWithAck("sendMessage", { roomName: name, message: "hello <b>bob</b>" });
+    const atBob = await waitFor(b, isText("hello <b>bob</b>"), "the message at bob");
+    const atAlice = await waitFor(a, isText("hello <b>bob</b>"), "the message at alice");
+
+    const refusals = {
+      empty: await a.timeout(5000).emitWithAck("sendMessage", { roomName: name, message: "   " }),
+      tooLong: await a.timeout(5000).emitWithAck("sendMessage", { roomName: name, message: "x".repeat(4001) }),
+      notJoined: await a.timeout(5000).emitWithAck("sendMessage", { roomName: `elsewhere-${uniq}`, message: "hi" }),
+      unknownRoom: await a.timeout(5000).emitWithAck("joinRoom", { roomName: `missing-${uniq}` }),
+    };
+    const longest = await a.timeout(5000).emitWithAck("sendMessage", { roomName: name, message: "y".repeat(4000) });
+    a.emit("sendMessage", { roomName: `elsewhere-${uniq}`, message: "no ack" });
+    const errorEvent = await waitFor(a, (e) => e.event === "error", "an error event");
+
+    await waitFor(b, (e) => e.event === "receiveMessage" && e.payload[0]?.id === longest.id, "the longest message");
+    // Stored asynchronously: ask until the newest stored message is the last one sent.
+    let recent;
+    for (let i = 0; i < 100; i++) {
+      a.emit("getRecentMessages", { roomName: name, count: "2" });
+      const [rows] = await next(a, "recentMessages");
+      recent = rows;
+      if (rows[0]?.id === longest.id) break;
+      await ms(20);
+    }
+    b.emit("getOnlineUsers", { roomName: name });
+    const [online] = await next(b, "onlineUsers");
+    const welcome = a.received.find((e) => e.event === "receiveMessage" && typeof e.payload[0] === "string");
+    const bobOnlineAtAlice = await waitFor(a, (e) => e.event === "onlineUsers" && e.payload[0].users.length === 2, "the two-user online list");
+
+    a.close();
+    b.close();
+    return {
+      alice: alice.email, bob: bob.email, room: name, aliceJoin, sent, atBob: atBob.payload[0], atAlice: atAlice.payload[0],
+      refusals, longest, errorEvent: errorEvent.payload[0], recent, online, welcome: welcome.payload[0],
+      onlineAtAlice: bobOnlineAtAlice.payload[0],
+      aliceEvents: a.received.map((e) => e.event), bobMessagesFromAlice: b.received.filter(isText("hello <b>bob</b>")).length,
+    };
+  },
+
+  /** Alice has two tabs: she stays online until the second closes; only then does the room hear she left. */
+  async tabs() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const { name } = await room(alice.token);
+    const tab1 = await connect(asAlice(alice.token));
+    const tab2 = await connect(asBob(alice.token));
+    const b = await connect(asBob(bob.token));
+    for (const s of [tab1, tab2, b]) await s.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+    await waitFor(b, (e) => e.event === "onlineUsers" && e.payload[0].users.length === 2, "both users online");
+
+    tab1.close();
+    await ms(300);
+    b.emit("getOnlineUsers", { roomName: name });
+    const [afterFirstTab] = await next(b, "onlineUsers");
+    const leftEarly = b.received.some(isText(`${alice.email} left the room`));
+
+    tab2.close();
+    const left = await waitFor(b, isText(`${alice.email} left the room`), "alice's left event");
+    const onlineAfter = await waitFor(b, (e) => e.event === "onlineUsers" && e.payload[0].users.length === 1, "bob alone online");
+    b.emit("getOnlineUsers", { roomName: name });
+    await ms(50);
+    b.close();
+    return { alice: alice.email, bob: bob.email, afterFirstTab, leftEarly, left: left.payload[0], onlineAfter: onlineAfter.payload[0] };
+  },
+
+  /** Messages stay in their room. */
+  async rooms() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const first = (await room(alice.token)).name;
+    const second = (await room(alice.token)).name;
+    const a = await connect(asAlice(alice.token));
+    const b = await connect(asBob(bob.token));
+    await a.timeout(5000).emitWithAck("joinRoom", { roomName: first });
+    await b.timeout(5000).emitWithAck("joinRoom", { roomName: second });
+    await a.timeout(5000).emitWithAck("sendMessage", { roomName: first, message: "only first" });
+    await b.timeout(5000).emitWithAck("sendMessage", { roomName: second, message: "only second" });
+    await waitFor(a, isText("only first"), "first-room message");
+    await waitFor(b, isText("only second"), "second-room message");
+    await ms(200);
+    a.close();
+    b.close();
+    return {
+      aliceSawSecond: a.received.some(isText("only second")),
+      bobSawFirst: b.received.some(isText("only first")),
+      aliceRooms: [...new Set(a.received.filter((e) => e.event === "receiveMessage" && e.payload[0]?.roomName).map((e) => e.payload[0].roomName))],
+    };
+  },
+
+  /** Private messages reach every tab of the recipient and the sender, and are stored. */
+  async private() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const a = await connect(asAlice(alice.token));
+    const b1 = await connect(asBob(bob.token));
+    const b2 = await connect(asAlice(`BEARER ${bob.token}`));
+    const ack = await a.timeout(5000).emitWithAck("sendPrivateMessage", { to: bob.email.toUpperCase(), message: "psst" });
+    const isPsst = (e) => e.event === "receivePrivateMessage" && e.payload[0]?.messageText === "psst";
+    const atB1 = await waitFor(b1, isPsst, "private at bob's first tab");
+    const atB2 = await waitFor(b2, isPsst, "private at bob's second tab");
+    const atA = await waitFor(a, isPsst, "private echo at alice");
+    const unknown = await a.timeout(5000).emitWithAck("sendPrivateMessage", { to: `nobody-${uniq}@example.test`, message: "hi" });
+    const empty = await a.timeout(5000).emitWithAck("sendPrivateMessage", { to: bob.email, message: "" });
+    a.emit("sendPrivateMessage", { to: `nobody-${uniq}@example.test`, message: "hi" });
+    const errorEvent = await waitFor(a, (e) => e.event === "error", "an error event");
+    let stored = [];
+    for (let i = 0; i < 100 && stored.length === 0; i++) {
+      stored = await rest("GET", `/api/private/${encodeURIComponent(alice.email)}/messages`, undefined, bob.token);
+      if (stored.length === 0) await ms(20);
+    }
+    await ms(100);
+    for (const s of [a, b1, b2]) s.close();
+    return {
+      alice: alice.email, bob: bob.email, ack, atB1: atB1.payload[0], atB2: atB2.payload[0], atA: atA.payload[0],
+      copiesAtAlice: a.received.filter(isPsst).length, unknown, empty, errorEvent: errorEvent.payload[0], stored,
+    };
+  },
+
+  /** Bad or missing tokens: connect, then "Token Unauthorized", then a server-side disconnect. */
+  async unauthorized() {
+    const results = {};
+    for (const [label, options] of Object.entries({
+      garbageHeader: { transports: ["polling", "websocket"], extraHeaders: { Authorization: "garbage" } },
+      garbageAuth: { transports: ["websocket"], auth: { token: "garbage" } },
+      none: { transports: ["websocket"] },
+    })) {
+      const s = await connect(options);
+      await waitFor(s, (e) => e.event === "disconnect", "the disconnect");
+      results[label] = s.received;
+      s.close();
+    }
+    return results;
+  },
+
+  /** Payloads the Node server crashed on are answered, and the socket keeps working. */
+  async robustness() {
+    const alice = await user("alice");
+    const { name } = await room(alice.token);
+    const a = await connect(asAlice(alice.token));
+    a.emit("joinRoom");
+    a.emit("sendMessage");
+    a.emit("getOnlineUsers");
+    a.emit("getRecentMessages", { roomName: name });
+    const badType = await a.timeout(5000).emitWithAck("sendMessage", { roomName: name, message: 42 });
+    const notObject = await a.timeout(5000).emitWithAck("joinRoom", "just a string");
+    await a.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+    const after = await a.timeout(5000).emitWithAck("sendMessage", { roomName: name, message: "still here" });
+    a.emit("getRecentMessages", { roomName: name, count: 0 });
+    const [recentAll] = await next(a, "recentMessages");
+    await ms(100);
+    a.close();
+    return { badType, notObject, after, connected: !a.received.some((e) => e.event === "disconnect" && e.payload[0] !== "io client disconnect"), errors: a.received.filter((e) => e.event === "error").length, recentAllCount: recentAll.length };
+  },
+};
+
+run(async () => {
+  const body = scenarios[scenario];
+  if (!body) throw new Error(`unknown scenario ${scenario}`);
+  partial.scenario = scenario;
+  return await body();
+}, 30_000);
