@@ -73,11 +73,20 @@ try {
   for (const name of serverNames) {
     const server = catalogue[name];
     results[name] = {};
-    say(`${name}: building`);
-    server.build(repo);
-    const spec = server.start(repo);
-    const logFile = createWriteStream(path.join(outDir, `${stamp}-${name}.log`));
-    const started = await startServer({ ...spec, name, port: server.port, logFile });
+    let started, logFile;
+    try {
+      say(`${name}: building`);
+      server.build(repo);
+      const spec = server.start(repo);
+      logFile = createWriteStream(path.join(outDir, `${stamp}-${name}.log`));
+      started = await startServer({ ...spec, name, port: server.port, logFile });
+    } catch (err) {
+      // One server that cannot be built or started leaves an empty column, not an aborted run.
+      say(`${name}: not started: ${err.message.split("\n")[0]}`);
+      for (const step of plan) results[name][step.id] = { error: `server not started: ${err.message.split("\n")[0]}` };
+      logFile?.end();
+      continue;
+    }
     say(`${name}: pid ${started.pid} on port ${server.port}`);
     try {
       for (const step of plan) {
