@@ -24,8 +24,11 @@ internal static class AdapterSetup
                 services.AddSingleton<IRoomRepository, SqliteRoomRepository>();
                 services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
                 break;
+            case ProvidersOptions.MySql:
+                services.AddMySqlStorage(configuration);
+                break;
             default:
-                throw Unsupported("Storage", providers.Storage, ProvidersOptions.Sqlite);
+                throw Unsupported("Storage", providers.Storage, "sqlite, mysql");
         }
 
         switch (Normalize(providers.Bus))
@@ -42,8 +45,11 @@ internal static class AdapterSetup
             case ProvidersOptions.Memory:
                 services.AddSingleton<IRecentMessageCache, InMemoryRecentMessageCache>();
                 break;
+            case ProvidersOptions.Redis:
+                services.AddRedisRecentMessageCache(configuration);
+                break;
             default:
-                throw Unsupported("Cache", providers.Cache, ProvidersOptions.Memory);
+                throw Unsupported("Cache", providers.Cache, "memory, redis");
         }
 
         switch (Normalize(providers.Presence))
@@ -51,8 +57,11 @@ internal static class AdapterSetup
             case ProvidersOptions.Memory:
                 services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
                 break;
+            case ProvidersOptions.Redis:
+                services.AddRedisPresence(configuration);
+                break;
             default:
-                throw Unsupported("Presence", providers.Presence, ProvidersOptions.Memory);
+                throw Unsupported("Presence", providers.Presence, "memory, redis");
         }
 
         services.AddHostedService<StorageInitializer>();
