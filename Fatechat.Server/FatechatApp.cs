@@ -40,6 +40,7 @@ public static class FatechatApp
         app.UseAuthorization();
         app.UseApiNotFound();
 
+        app.MapHealth();
         app.MapAuth();
         app.MapRooms();
         app.MapPrivateMessages();

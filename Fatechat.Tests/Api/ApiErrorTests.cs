@@ -42,6 +42,14 @@ public sealed class ApiErrorTests
     }
 
     [Test]
+    public async Task HealthAnswersOk()
+    {
+        using var response = await _server.Client.GetAsync("/health");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("ok"));
+    }
+
+    [Test]
     public async Task SocketIOClientBundleIsServed()
     {
         using var response = await _server.Client.GetAsync("/socket.io/socket.io.js");
