@@ -19,6 +19,8 @@ public sealed class EngineConnection
     private long _nextPingAt;
     private long _pongDeadline;
     private int _closed;
+    private long _drainDeadline;
+    private volatile bool _draining;
     private int _pollActive;
     private int _postActive;
     private TaskCompletionSource? _pollRelease;
@@ -86,6 +88,12 @@ public sealed class EngineConnection
     /// <summary>Closes the session from the server side; queued frames are still flushed.</summary>
     public void Close() => Close(CloseReasons.ForcedClose);
 
+    /// <summary>
+    /// A polling session closed by the server on purpose stays reachable until a GET has carried its queued
+    /// packets and then the close packet (Node's polling <c>shouldClose</c>), or until the close timeout.
+    /// </summary>
+    internal bool IsDraining => _draining;
+
     internal void Close(string reason)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -94,13 +102,14 @@ public sealed class EngineConnection
         }
 
         CloseReason = reason;
-        _server.Remove(this);
-
-        // A polling client learns of a server-side close from a "1" in its next GET (Node's polling doClose);
-        // a client that sent "1" itself only has its pending GET released with a noop.
-        if (reason != CloseReasons.TransportClose && _transport == PollingName)
+        _draining = _transport == PollingName && IsGraceful(reason);
+        if (_draining)
         {
-            _outbound.Writer.TryWrite(OutboundFrame.Close);
+            Volatile.Write(ref _drainDeadline, _server.Now + _server.CloseTimeoutTicks);
+        }
+        else
+        {
+            _server.Remove(this);
         }
 
         _outbound.Writer.TryComplete();
@@ -117,9 +126,24 @@ public sealed class EngineConnection
         }
     }
 
+    /// <summary>A GET has delivered the close packet of a draining session: it is gone now.</summary>
+    internal void FinishDraining()
+    {
+        _draining = false;
+        _server.Remove(this);
+    }
+
+    /// <summary>Closes the server asked for keep their queued packets; errors and timeouts drop them, as in Node.</summary>
+    private static bool IsGraceful(string reason) => reason is CloseReasons.ForcedClose or CloseReasons.ServerShuttingDown;
+
     /// <summary>Handles one inbound packet from whichever transport is active.</summary>
     internal void OnPacket(in EnginePacket packet)
     {
+        if (!IsOpen)
+        {
+            return;
+        }
+
         switch (packet.Type)
         {
             case EnginePacketType.Message:
@@ -155,6 +179,11 @@ public sealed class EngineConnection
     {
         if (!IsOpen)
         {
+            if (IsDraining && now >= Volatile.Read(ref _drainDeadline))
+            {
+                FinishDraining();
+            }
+
             return;
         }
 
@@ -168,8 +197,11 @@ public sealed class EngineConnection
             }
             else if (now >= _nextPingAt)
             {
-                _pongDeadline = now + _server.PingTimeoutTicks;
-                sendPing = true;
+                // The deadline follows the schedule, not the scanner: a ping sent a tick late does not
+                // extend the session (Node arms pingTimeout right at pingInterval).
+                _pongDeadline = _nextPingAt + _server.PingTimeoutTicks;
+                expired = now >= _pongDeadline;
+                sendPing = !expired;
             }
         }
 
@@ -184,14 +216,15 @@ public sealed class EngineConnection
     }
 
     /// <summary>
-    /// True when the pong is overdue. Requests check this themselves so that a session expires exactly on time,
-    /// whatever the scanner's period.
+    /// True when the pong is overdue, counting from when the ping was due. Requests check this themselves so
+    /// that a session expires exactly on time, whatever the scanner's period.
     /// </summary>
     internal bool HasTimedOut(long now)
     {
         lock (_heartbeatLock)
         {
-            return _pongDeadline != 0 && now >= _pongDeadline;
+            long deadline = _pongDeadline != 0 ? _pongDeadline : _nextPingAt + _server.PingTimeoutTicks;
+            return now >= deadline;
         }
     }
 
@@ -236,7 +269,7 @@ public sealed class EngineConnection
 
     /// <summary>Claims the one upgrade a session may attempt at a time.</summary>
     internal bool TryClaimUpgrade() =>
-        _transport == PollingName && Interlocked.CompareExchange(ref _upgradeAttempt, 1, 0) == 0;
+        IsOpen && _transport == PollingName && Interlocked.CompareExchange(ref _upgradeAttempt, 1, 0) == 0;
 
     /// <summary>The probe succeeded: a pending GET is answered with a noop so the client can finish the upgrade.</summary>
     internal void BeginUpgrade()

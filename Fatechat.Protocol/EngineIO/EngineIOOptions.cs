@@ -8,6 +8,8 @@ public sealed class EngineIOOptions
     public int PingIntervalMs { get; set; } = 25_000;
     public int PingTimeoutMs { get; set; } = 20_000;
     public int UpgradeTimeoutMs { get; set; } = 10_000;
+    /// <summary>How long a polling session closed by the server waits for a GET to fetch its last packets.</summary>
+    public int CloseTimeoutMs { get; set; } = 30_000;
     /// <summary>Largest accepted message or polling body, in bytes (Node's <c>maxHttpBufferSize</c>).</summary>
     public int MaxPayload { get; set; } = 1_000_000;
     public bool AllowPolling { get; set; } = true;

@@ -28,6 +28,7 @@ public sealed class EngineIOServer : IDisposable
         Logger = logger ?? NullLogger.Instance;
         PingIntervalTicks = ToTicks(options.PingIntervalMs);
         PingTimeoutTicks = ToTicks(options.PingTimeoutMs);
+        CloseTimeoutTicks = ToTicks(options.CloseTimeoutMs);
         _ = ScanHeartbeatsAsync(_stopping.Token);
     }
 
@@ -39,6 +40,7 @@ public sealed class EngineIOServer : IDisposable
     internal long Now => _time.GetTimestamp();
     internal long PingIntervalTicks { get; }
     internal long PingTimeoutTicks { get; }
+    internal long CloseTimeoutTicks { get; }
 
     /// <summary>How long a closed WebSocket may take to flush before it is aborted.</summary>
     internal TimeSpan CloseGracePeriod { get; } = TimeSpan.FromSeconds(1);
@@ -75,7 +77,7 @@ public sealed class EngineIOServer : IDisposable
             return false;
         }
 
-        return connection.IsOpen;
+        return connection.IsOpen || connection.IsDraining;
     }
 
     internal EngineConnection Open(EngineHandshake handshake, string transport)

@@ -11,10 +11,13 @@ namespace Fatechat.Protocol.SocketIO;
 /// </summary>
 public static class SocketIOPacketParser
 {
-    /// <summary>Event names a client may not emit: the Node server reserves them for itself.</summary>
+    /// <summary>
+    /// Event names a client may not emit: those the Node server reserves for itself, and <c>error</c>, which
+    /// older servers dispatched to their own error handling (a client-triggered crash).
+    /// </summary>
     public static readonly IReadOnlySet<string> ReservedEvents = new HashSet<string>(StringComparer.Ordinal)
     {
-        "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener",
+        "connect", "connect_error", "disconnect", "disconnecting", "error", "newListener", "removeListener",
     };
 
     private const int MaxAckIdDigits = 15;

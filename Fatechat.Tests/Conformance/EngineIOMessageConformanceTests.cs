@@ -11,9 +11,10 @@ namespace Fatechat.Tests.Conformance;
 /// </summary>
 public sealed class EngineIOMessageConformanceTests : ConformanceHostFixture
 {
-    [TestCase("4hello")]
-    [TestCase("4test1\u001e4test2\u001e4test3")]
-    [TestCase("4hello\u001ebAQIDBA==")]
+    // Names are explicit: a control character in a test name defeats `dotnet test --filter`.
+    [TestCase("4hello", TestName = "PollingPayloadOfOnePlainTextPacketIsEchoed")]
+    [TestCase("4test1\u001e4test2\u001e4test3", TestName = "PollingPayloadOfSeveralPlainTextPacketsIsEchoed")]
+    [TestCase("4hello\u001ebAQIDBA==", TestName = "PollingPayloadOfTextAndBinaryPacketsIsEchoed")]
     public async Task PollingPayloadIsEchoedAsSent(string payload)
     {
         string sid = await EnginePolling.OpenAsync();

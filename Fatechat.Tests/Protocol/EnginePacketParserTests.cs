@@ -34,7 +34,7 @@ public sealed class EnginePacketParserTests
     [TestCase("9x")]
     [TestCase("abc")]
     [TestCase("/4hello")]
-    [TestCase("\u001e")]
+    [TestCase("\u001e", TestName = "RejectsRecordSeparatorAsTextPacket")]
     public void RejectsTextPacketWithoutKnownType(string wire)
     {
         Assert.That(EnginePacketParser.TryParseText(Bytes(wire), out _), Is.False);

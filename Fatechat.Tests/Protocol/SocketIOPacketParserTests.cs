@@ -110,17 +110,17 @@ public sealed class SocketIOPacketParserTests
     }
 
     [Test]
-    public void ReservesTheNamesNodeReserves()
+    public void ReservesTheNamesNodeReservesAndError()
     {
         Assert.That(SocketIOPacketParser.ReservedEvents, Is.EquivalentTo(new[]
         {
-            "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener",
+            "connect", "connect_error", "disconnect", "disconnecting", "error", "newListener", "removeListener",
         }));
     }
 
     [TestCase("2[\"Connect\"]")]
     [TestCase("2[\"connect \"]")]
-    [TestCase("2[\"error\"]")]
+    [TestCase("2[\"errors\"]")]
     public void AcceptsNamesThatOnlyResembleReservedOnes(string wire)
     {
         Assert.That(SocketIOPacketParser.TryParse(Bytes(wire), MaxAttachments, out _, out _), Is.True);

@@ -25,6 +25,7 @@ internal static class PollingTransport
 
         try
         {
+            bool closedBefore = !connection.IsOpen;
             var outbound = connection.Outbound;
             if (!outbound.TryPeek(out _))
             {
@@ -38,7 +39,7 @@ internal static class PollingTransport
                 }
             }
 
-            await WritePayloadAsync(context, outbound);
+            await WritePayloadAsync(context, connection, closedBefore);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException)
         {
@@ -140,13 +141,26 @@ internal static class PollingTransport
     }
 
     /// <summary>
-    /// Writes every queued frame. An empty queue means the GET was released by an upgrade or a close from the
-    /// client: it ends with a noop, as Node's polling transport does.
+    /// Answers a GET, in the order Node's polling transport does:
+    /// 1. closed for an error, a timeout or by the client: the queue is dropped; "1" (or "6" after the
+    ///    client's own close) tells the client;
+    /// 2. frames queued: they all go, joined by the record separator (a draining session closes on the next GET);
+    /// 3. closed by the server and nothing left: the close packet, after a noop when this GET came after the close;
+    /// 4. nothing queued: released by an upgrade, a noop.
     /// </summary>
-    private static async Task WritePayloadAsync(HttpContext context, System.Threading.Channels.ChannelReader<OutboundFrame> outbound)
+    private static async Task WritePayloadAsync(HttpContext context, EngineConnection connection, bool closedBefore)
     {
         var payload = new ArrayBufferWriter<byte>(256);
         bool first = true;
+        if (!connection.IsOpen && !connection.IsDraining)
+        {
+            var last = connection.CloseReason == CloseReasons.TransportClose ? OutboundFrame.Noop : OutboundFrame.Close;
+            Append(payload, last.Payload.Span, isBinary: false, ref first);
+            await WriteAsync(context, payload);
+            return;
+        }
+
+        var outbound = connection.Outbound;
         while (outbound.TryRead(out OutboundFrame frame))
         {
             Append(payload, frame.Payload.Span, frame.IsBinary, ref first);
@@ -159,11 +173,26 @@ internal static class PollingTransport
             }
         }
 
-        if (first)
+        if (first && connection.IsDraining)
+        {
+            if (closedBefore)
+            {
+                Append(payload, OutboundFrame.Noop.Payload.Span, isBinary: false, ref first);
+            }
+
+            Append(payload, OutboundFrame.Close.Payload.Span, isBinary: false, ref first);
+            connection.FinishDraining();
+        }
+        else if (first)
         {
             Append(payload, OutboundFrame.Noop.Payload.Span, isBinary: false, ref first);
         }
 
+        await WriteAsync(context, payload);
+    }
+
+    private static async Task WriteAsync(HttpContext context, ArrayBufferWriter<byte> payload)
+    {
         context.Response.ContentType = "text/plain; charset=UTF-8";
         context.Response.ContentLength = payload.WrittenCount;
         await context.Response.Body.WriteAsync(payload.WrittenMemory);
