@@ -36,8 +36,11 @@ internal static class AdapterSetup
             case ProvidersOptions.InProcess:
                 services.AddSingleton<IChatBus, InProcessChatBus>();
                 break;
+            case ProvidersOptions.Kafka:
+                services.AddKafkaChatBus(configuration);
+                break;
             default:
-                throw Unsupported("Bus", providers.Bus, ProvidersOptions.InProcess);
+                throw Unsupported("Bus", providers.Bus, "inprocess, kafka");
         }
 
         switch (Normalize(providers.Cache))

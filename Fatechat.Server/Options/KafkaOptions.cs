@@ -23,4 +23,22 @@ public sealed class KafkaOptions
 
     /// <summary>Prefix of each node's own fan-out group; the node id is appended.</summary>
     public string DeliveryGroupPrefix { get; set; } = "fatechat-delivery-";
+
+    /// <summary>
+    /// librdkafka's <c>fetch.wait.max.ms</c>: how long a broker may hold an empty fetch. The default is the
+    /// client's own; the mock cluster used in tests holds every empty fetch this long, so tests set it low.
+    /// </summary>
+    public int FetchWaitMaxMs { get; set; } = 500;
+
+    /// <summary>
+    /// <c>session.timeout.ms</c> of both consumer groups (the client's default): how long the partitions of a node
+    /// that died stay with it before the shared persistence group hands them to a live node.
+    /// </summary>
+    public int SessionTimeoutMs { get; set; } = 45_000;
+
+    /// <summary><c>linger.ms</c> of the producer: a short wait that lets concurrent sends share one request.</summary>
+    public int LingerMs { get; set; } = 5;
+
+    /// <summary>Start-up budget for checking or creating the topics and for this node's first partition assignment.</summary>
+    public int StartupTimeoutSeconds { get; set; } = 30;
 }

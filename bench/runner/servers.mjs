@@ -39,7 +39,11 @@ function fatechat(name, port, extraEnv) {
 }
 
 export function serverCatalogue() {
-  const backendEnv = Object.fromEntries(FULL_BACKEND_VARS.map((k) => [k, process.env[k]]));
+  const backendEnv = {
+    ...Object.fromEntries(FULL_BACKEND_VARS.map((k) => [k, process.env[k]])),
+    // The Kafka mock holds every empty fetch for fetch.wait.max.ms (500 ms by default), which would show up as latency.
+    FATECHAT__Kafka__FetchWaitMaxMs: "10",
+  };
   return {
     fatechat: fatechat("fatechat", 5201, Object.fromEntries(FULL_BACKEND_VARS.map((k) => [k, null]))),
     "fatechat-full": {

@@ -1,0 +1,164 @@
+using Confluent.Kafka;
+
+namespace Fatechat.Server.Messaging;
+
+/// <summary>
+/// The bus for several nodes: one idempotent producer per process, the persistence group shared by all nodes
+/// (each message stored once) and one delivery group per node (each node sends every event to its own sockets).
+/// See <see cref="KafkaRecordCodec"/> for topics and keys, <see cref="KafkaPersistenceConsumer"/> and
+/// <see cref="KafkaDeliveryConsumer"/> for the two consumers. <see cref="ChatMessagePipeline"/> drives both, as it
+/// does the in-process bus.
+/// </summary>
+public sealed partial class KafkaChatBus : IChatBus, IDisposable
+{
+    private readonly KafkaClientConfigs _configs;
+    private readonly KafkaRecordCodec _codec;
+    private readonly KafkaTopicInitializer _topics;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<KafkaChatBus> _logger;
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly Lock _lock = new();
+    private KafkaDeliveryConsumer? _delivery;
+    private bool _deliveryClaimed;
+    private int _disposed;
+
+    public KafkaChatBus(KafkaClientConfigs configs, KafkaTopicInitializer topics, ILoggerFactory loggers)
+    {
+        _configs = configs;
+        _codec = new KafkaRecordCodec(configs.Options);
+        _topics = topics;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<KafkaChatBus>();
+        _producer = new ProducerBuilder<string, byte[]>(configs.Producer())
+            .SetErrorHandler((_, error) => LogProducerError(error.Code, error.Reason))
+            .Build();
+    }
+
+    public async ValueTask PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    {
+        var (topic, key) = _codec.Route(chatEvent);
+        try
+        {
+            await _producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = KafkaRecordCodec.Encode(chatEvent) }, cancellationToken);
+        }
+        catch (ProduceException<string, byte[]> e)
+        {
+            throw new KafkaException(new Error(e.Error.Code, $"Publishing {chatEvent.GetType().Name} to topic {topic} (key {key}) failed: {e.Error.Reason}"), e);
+        }
+    }
+
+    /// <summary>
+    /// Checks or creates the topics, then starts this node's delivery consumer and waits (up to the start-up budget)
+    /// for its partitions, so that a socket accepted after this returns misses no event. Idempotent.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _topics.EnsureTopicsAsync().WaitAsync(cancellationToken);
+        var delivery = EnsureDeliveryStarted();
+        var budget = TimeSpan.FromSeconds(_configs.Options.StartupTimeoutSeconds);
+        try
+        {
+            await delivery.Assigned.WaitAsync(budget, cancellationToken);
+            LogDeliveryReady(_configs.DeliveryGroupId);
+        }
+        catch (TimeoutException)
+        {
+            LogDeliveryNotReady(_configs.DeliveryGroupId, budget.TotalSeconds);
+        }
+    }
+
+    public async Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
+    {
+        await _topics.EnsureTopicsAsync().WaitAsync(cancellationToken);
+        if (subscription == ChatBusSubscription.Persistence)
+        {
+            var consumer = new KafkaPersistenceConsumer(_configs, _codec, _loggers.CreateLogger<KafkaPersistenceConsumer>());
+            await Task.Factory.StartNew(() => consumer.Run(handler, cancellationToken), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_deliveryClaimed)
+            {
+                throw new InvalidOperationException("This node's delivery events already have a consumer; a node has one delivery subscription.");
+            }
+
+            _deliveryClaimed = true;
+        }
+
+        try
+        {
+            var events = EnsureDeliveryStarted().Events;
+            await foreach (var chatEvent in events.ReadAllAsync(cancellationToken))
+            {
+                await handler(chatEvent, cancellationToken);
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _deliveryClaimed = false;
+            }
+        }
+    }
+
+    /// <summary>Leaves this node's delivery group (<c>Close()</c>); called when the host stops.</summary>
+    public void StopDelivery()
+    {
+        KafkaDeliveryConsumer? delivery;
+        lock (_lock)
+        {
+            delivery = _delivery;
+            _delivery = null;
+        }
+
+        delivery?.Dispose();
+    }
+
+    /// <summary>Stops delivery and sends what the producer still holds.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        StopDelivery();
+        var unsent = _producer.Flush(TimeSpan.FromSeconds(10));
+        if (unsent > 0)
+        {
+            LogUnsentOnShutdown(unsent);
+        }
+
+        _producer.Dispose();
+    }
+
+    private KafkaDeliveryConsumer EnsureDeliveryStarted()
+    {
+        lock (_lock)
+        {
+            if (_delivery is null)
+            {
+                _delivery = new KafkaDeliveryConsumer(_configs, _codec, _loggers.CreateLogger<KafkaDeliveryConsumer>());
+                _delivery.Start();
+            }
+
+            return _delivery;
+        }
+    }
+
+    [LoggerMessage(EventId = 3131, Level = LogLevel.Information, Message = "Kafka delivery group {GroupId} has its partitions; this node receives every event")]
+    private partial void LogDeliveryReady(string groupId);
+
+    [LoggerMessage(EventId = 3132, Level = LogLevel.Warning, Message = "Kafka delivery group {GroupId} had no partitions after {Seconds} s; starting anyway, events sent meanwhile may not reach this node's sockets")]
+    private partial void LogDeliveryNotReady(string groupId, double seconds);
+
+    [LoggerMessage(EventId = 3133, Level = LogLevel.Warning, Message = "Kafka producer reports {Code}: {Reason}")]
+    private partial void LogProducerError(ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 3134, Level = LogLevel.Warning, Message = "{Count} chat events were still unsent when the Kafka producer closed")]
+    private partial void LogUnsentOnShutdown(int count);
+}

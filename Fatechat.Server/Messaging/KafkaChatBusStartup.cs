@@ -1,0 +1,17 @@
+namespace Fatechat.Server.Messaging;
+
+/// <summary>
+/// Starts the Kafka bus with the host, before Kestrel accepts connections (hosted services start first): the topics
+/// are checked or created and this node's delivery group has its partitions. On stop it leaves the delivery group;
+/// the persistence consumer stops with <see cref="ChatMessagePipeline"/>.
+/// </summary>
+internal sealed class KafkaChatBusStartup(KafkaChatBus bus) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => bus.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        bus.StopDelivery();
+        return Task.CompletedTask;
+    }
+}

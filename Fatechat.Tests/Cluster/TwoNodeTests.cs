@@ -1,0 +1,234 @@
+using System.Text.Json;
+using Fatechat.KafkaMock;
+using Fatechat.Tests.Adapters;
+using Fatechat.Tests.Adapters.MySql;
+using Fatechat.Tests.Interop;
+using Fatechat.Tests.Support;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Fatechat.Tests.Cluster;
+
+/// <summary>
+/// Two Fatechat.Server processes behind no balancer, sharing MariaDB, Redis and one Kafka mock cluster (a process
+/// of its own), with real socket.io clients on each: the scale-out promise of the deployment, end to end.
+/// MariaDB and Redis come from <c>.ci/services.sh</c>: unreachable, they fail the test under CI and ignore it elsewhere.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[CancelAfter(300_000)]
+public sealed class TwoNodeTests
+{
+    private const int PresenceTtlSeconds = 3;
+    private static readonly TimeSpan GhostBound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StoreDeadline = TimeSpan.FromSeconds(30);
+
+    private readonly List<IDisposable> _processes = [];
+    private MySqlTestDatabase? _database;
+    private string _redisPrefix = "";
+
+    [TearDown]
+    public async Task StopEverything()
+    {
+        // Every process this test started, by PID, newest first; then the data it left.
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            _processes[i].Dispose();
+        }
+
+        _processes.Clear();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        if (_redisPrefix.Length > 0)
+        {
+            await DeleteRedisKeysAsync(_redisPrefix);
+        }
+    }
+
+    [Test]
+    public async Task ClientsOnTwoNodesChatInOneRoomAndNodeAKeepsServingAfterNodeBIsKilled()
+    {
+        var redis = RealServices.RequireRedis();
+        _database = await MySqlTestDatabase.CreateAsync();
+        await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
+        var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
+        _processes.Add(kafka);
+        TestContext.Out.WriteLine($"kafka mock: pid {kafka.ProcessId}, {kafka.BootstrapServers}");
+
+        _redisPrefix = $"fatechat-cluster-{Guid.NewGuid():N}:";
+        var environment = new Dictionary<string, string?>
+        {
+            ["MYSQL_CONNECTION"] = new MySqlConnectionStringBuilder(RealServices.MySqlConnection) { Database = _database.Name }.ConnectionString,
+            ["REDIS_CONNECTION"] = redis,
+            ["KAFKA_BOOTSTRAP_SERVERS"] = kafka.BootstrapServers,
+            ["JWT_SECRET"] = $"cluster-test-secret-{Guid.NewGuid():N}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["FATECHAT__Redis__KeyPrefix"] = _redisPrefix,
+            // A dead node's presence expires after this; its persistence partitions move after the session timeout.
+            ["FATECHAT__Redis__PresenceTtlSeconds"] = $"{PresenceTtlSeconds}",
+            ["FATECHAT__Kafka__SessionTimeoutMs"] = "6000",
+            ["FATECHAT__Kafka__FetchWaitMaxMs"] = "10",
+            ["FATECHAT__Auth__BcryptWorkFactor"] = "4",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        // One after the other, as docker-compose does: the first node applies the schema migrations.
+        var nodeA = await StartNodeAsync("cluster-a", environment);
+        var nodeB = await StartNodeAsync("cluster-b", environment);
+
+        var alice = $"alice-{Guid.NewGuid():N}@example.test";
+        var bob = $"bob-{Guid.NewGuid():N}@example.test";
+        var aliceToken = await nodeA.RegisterAsync(alice);
+        var bobToken = await nodeB.RegisterAsync(bob);
+        var room = $"cluster-{Guid.NewGuid():N}"[..30];
+        var created = await nodeA.CreateRoomAsync(aliceToken, room);
+        var roomsOnB = await nodeB.GetAsync("/api/chat", bobToken);
+        Assert.That(roomsOnB.EnumerateArray().Select(r => r.GetProperty("name").GetString()), Does.Contain(room), "node B sees the room node A created");
+
+        using var clients = ClusterProcess.Start("two-node-chat.mjs", "node",
+            [Path.Combine(InteropPaths.RepoRoot, "Fatechat.Tests", "Cluster", "node", "two-node-chat.mjs"),
+             nodeA.BaseAddress.ToString(), nodeB.BaseAddress.ToString(), room, alice, aliceToken, bob, bobToken],
+            InteropPaths.RepoRoot);
+        _processes.Add(clients);
+
+        var chatted = Phase(await clients.WaitForLineAsync(IsPhase, "the chat phase", TimeSpan.FromSeconds(90)), "chatted", clients);
+        string[] both = [.. new[] { alice, bob }.Order(StringComparer.Ordinal)];
+        Assert.Multiple(() =>
+        {
+            Assert.That(Strings(chatted.GetProperty("onlineOnA")), Is.EqualTo(both), "node A's online list");
+            Assert.That(Strings(chatted.GetProperty("onlineOnB")), Is.EqualTo(both), "node B's online list");
+            Assert.That(chatted.GetProperty("bobGotA").GetProperty("userMail").GetString(), Is.EqualTo(alice));
+            Assert.That(chatted.GetProperty("bobGotA").GetProperty("messageText").GetString(), Is.EqualTo("hello from node A"));
+            Assert.That(chatted.GetProperty("aliceGotB").GetProperty("userMail").GetString(), Is.EqualTo(bob));
+            Assert.That(chatted.GetProperty("aliceGotDirect").GetProperty("from").GetString(), Is.EqualTo(bob));
+            Assert.That(chatted.GetProperty("aliceGotDirect").GetProperty("to").GetString(), Is.EqualTo(alice));
+            Assert.That(chatted.GetProperty("bobTransport").GetString(), Is.EqualTo("websocket"));
+        });
+
+        var fromA = chatted.GetProperty("fromA").GetProperty("id").GetString()!;
+        var fromB = chatted.GetProperty("fromB").GetProperty("id").GetString()!;
+        var direct = chatted.GetProperty("direct").GetProperty("id").GetString()!;
+        string[] roomTexts = [$"{alice} joined the room", $"{bob} joined the room", "hello from node A", "hello from node B"];
+        var stored = await WaitForRoomRowsAsync(room, roomTexts.Length);
+        Assert.That(stored.Select(r => r.Text), Is.EquivalentTo(roomTexts), "each room message stored once, join events included");
+        Assert.That(stored.Select(r => r.Id), Does.Contain(fromA).And.Contain(fromB));
+        Assert.That(await WaitForCountAsync("SELECT COUNT(*) FROM private_messages WHERE id = @id", direct, 1), Is.EqualTo(1), "the private message stored once");
+
+        nodeB.Kill();
+        TestContext.Out.WriteLine($"killed node B (pid {nodeB.Pid}) with SIGKILL");
+        Assert.That(nodeB.HasExited, "node B is gone");
+        clients.WriteLine("node B killed");
+
+        var done = Phase(await clients.WaitForLineAsync(l => IsPhase(l) && !l.Contains("\"chatted\""), "the after-kill phase", TimeSpan.FromSeconds(90)), "done", clients);
+        var ghostGoneAfter = done.GetProperty("ghostGoneAfterMs");
+        Assert.That(ghostGoneAfter.ValueKind, Is.EqualTo(JsonValueKind.Number),
+            $"{bob} was still in node A's online list 40 s after node B died: {done.GetProperty("onlineAfterKill")}");
+        TestContext.Out.WriteLine($"node B's user left node A's online list {ghostGoneAfter.GetInt32()} ms after the kill (presence TTL {PresenceTtlSeconds} s)");
+        Assert.That(TimeSpan.FromMilliseconds(ghostGoneAfter.GetInt32()), Is.LessThanOrEqualTo(GhostBound));
+        Assert.That(Strings(done.GetProperty("onlineAfterKill")), Is.EqualTo(new[] { alice }));
+        Assert.That(done.GetProperty("aliceGotAfterKill").GetProperty("messageText").GetString(), Is.EqualTo("node A still serves"));
+
+        // Node B may have held persistence partitions: they move to node A once its session times out, and
+        // whatever B had read but not committed is read again and stored once.
+        // The script closes Alice's socket when it is done: her leave event is stored too; Bob's node died without one.
+        string[] finalTexts = [.. roomTexts, "node A still serves", $"{alice} left the room"];
+        var afterKill = await WaitForRoomRowsAsync(room, finalTexts.Length);
+        Assert.That(afterKill.Select(r => r.Text), Is.EquivalentTo(finalTexts), "every message stored once, across the failover");
+        var history = await nodeA.GetAsync($"/api/chat/{created.GetProperty("id")}/messages", aliceToken);
+        Assert.That(history.EnumerateArray().Select(m => m.GetProperty("message_text").GetString()), Does.Contain("node A still serves"));
+        Assert.That(nodeA.HasExited, Is.False);
+    }
+
+    private async Task<FatechatNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string?> environment)
+    {
+        var node = await FatechatNode.StartAsync(nodeId, FreePort.Next(), environment);
+        _processes.Add(node);
+        TestContext.Out.WriteLine($"node {nodeId}: pid {node.Pid} at {node.BaseAddress}");
+        return node;
+    }
+
+    private static bool IsPhase(string line) => line.StartsWith("{\"phase\":", StringComparison.Ordinal);
+
+    private static JsonElement Phase(string line, string expected, ClusterProcess clients)
+    {
+        var element = JsonDocument.Parse(line).RootElement.Clone();
+        var phase = element.GetProperty("phase").GetString();
+        if (phase != expected)
+        {
+            Assert.Fail($"client script reported {phase} instead of {expected}: {line}\n{clients.Output()}");
+        }
+
+        return element;
+    }
+
+    private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+
+    /// <summary>Polls until the room has at least <paramref name="count"/> rows (or the deadline passes), then returns them all.</summary>
+    private async Task<List<(string Id, string Text)>> WaitForRoomRowsAsync(string room, int count)
+    {
+        var deadline = DateTime.UtcNow + StoreDeadline;
+        while (true)
+        {
+            await using var connection = await _database!.Database.OpenAsync(CancellationToken.None);
+            await using var command = new MySqlCommand("SELECT id, message_text FROM messages WHERE room_name = @room", connection);
+            command.Parameters.AddWithValue("@room", room);
+            var rows = new List<(string, string)>();
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            if (rows.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return rows;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Polls the count until it reaches <paramref name="expected"/> (or the deadline passes) and returns the last one.</summary>
+    private async Task<long> WaitForCountAsync(string sql, string id, long expected)
+    {
+        var deadline = DateTime.UtcNow + StoreDeadline;
+        while (true)
+        {
+            await using var connection = await _database!.Database.OpenAsync(CancellationToken.None);
+            await using var command = new MySqlCommand(sql, connection);
+            command.Parameters.AddWithValue("@id", id);
+            var count = Convert.ToInt64(await command.ExecuteScalarAsync());
+            if (count >= expected || DateTime.UtcNow > deadline)
+            {
+                return count;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task DeleteRedisKeysAsync(string prefix)
+    {
+        try
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(RealServices.RedisConnection);
+            var database = redis.GetDatabase();
+            foreach (var server in redis.GetServers())
+            {
+                await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
+                {
+                    await database.KeyDeleteAsync(key);
+                }
+            }
+        }
+        catch (RedisException e)
+        {
+            TestContext.Out.WriteLine($"could not delete Redis keys {prefix}*: {e.Message}");
+        }
+    }
+}
