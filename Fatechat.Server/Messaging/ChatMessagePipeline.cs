@@ -6,10 +6,14 @@ namespace Fatechat.Server.Messaging;
 /// <summary>
 /// The consumer side of the message path, as two independent loops so that delivery never waits for the database:
 /// <list type="bullet">
-/// <item>persistence (one node per message): store once, keyed by id, then append to the recent-message cache;</item>
-/// <item>delivery (every node): send to this node's sockets.</item>
+/// <item>persistence (one node per message): store once, keyed by id, then append to the recent-message cache.
+/// A store that still fails after a few quick retries throws to the bus, which decides what an unstored message
+/// becomes (see <see cref="IChatBus.ConsumeAsync"/>): Kafka reads it again and does not commit past it; the
+/// in-process bus logs it and goes on.</item>
+/// <item>delivery (every node): send to this node's sockets. A failure is logged and the loop goes on: only this
+/// node's sockets missed the event, and reading it again would send it twice to the others.</item>
 /// </list>
-/// A handler failure is logged and the loop goes on; a message that cannot be stored is still delivered.
+/// A message that cannot be stored is still delivered.
 /// </summary>
 public sealed partial class ChatMessagePipeline(
     IChatBus bus,
@@ -23,23 +27,13 @@ public sealed partial class ChatMessagePipeline(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         RunAsync(ChatBusSubscription.Persistence, PersistAsync, stoppingToken),
-        RunAsync(ChatBusSubscription.Delivery, DeliverAsync, stoppingToken));
+        RunAsync(ChatBusSubscription.Delivery, DeliverOrLogAsync, stoppingToken));
 
     private async Task RunAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken stoppingToken)
     {
         try
         {
-            await bus.ConsumeAsync(subscription, async (chatEvent, ct) =>
-            {
-                try
-                {
-                    await handler(chatEvent, ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    LogHandlerFailed(subscription, chatEvent.GetType().Name, e);
-                }
-            }, stoppingToken);
+            await bus.ConsumeAsync(subscription, handler, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -60,6 +54,18 @@ public sealed partial class ChatMessagePipeline(
         }
     }
 
+    private async ValueTask DeliverOrLogAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(chatEvent, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDeliveryFailed(chatEvent.GetType().Name, e);
+        }
+    }
+
     private async ValueTask DeliverAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
     {
         switch (chatEvent)
@@ -77,7 +83,10 @@ public sealed partial class ChatMessagePipeline(
         }
     }
 
-    /// <summary>Transient database errors (a locked SQLite file, a MySQL failover) get a few retries before the message is given up.</summary>
+    /// <summary>
+    /// Transient database errors (a locked SQLite file, a MySQL failover) get a few quick retries here; past them the
+    /// error goes to the bus, so that a longer outage is the bus's to ride out.
+    /// </summary>
     private async Task WithRetriesAsync(Func<CancellationToken, Task<bool>> store, string messageId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -99,8 +108,8 @@ public sealed partial class ChatMessagePipeline(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Chat bus {Subscription} handler failed for {EventType}")]
-    private partial void LogHandlerFailed(ChatBusSubscription subscription, string eventType, Exception exception);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Delivering {EventType} to this node's sockets failed")]
+    private partial void LogDeliveryFailed(string eventType, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Message {MessageId} was already stored; redelivery ignored")]
     private partial void LogDuplicateIgnored(string messageId);

@@ -18,7 +18,10 @@ public interface IChatBus
 
     /// <summary>
     /// Calls <paramref name="handler"/> for each event of the subscription, one at a time, until cancelled. An event
-    /// counts as consumed (its offset committed) only after the handler returns.
+    /// counts as consumed (its offset committed) only after the handler returns. A persistence handler that throws
+    /// leaves its event unconsumed: Kafka reads the same record again after a pause and commits nothing past it; the
+    /// in-process bus, which keeps nothing across a restart, logs and drops it. Delivery handlers catch their own
+    /// errors (<see cref="ChatMessagePipeline"/>).
     /// </summary>
     Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken);
 }

@@ -5,8 +5,13 @@ namespace Fatechat.Server.Messaging;
 /// <summary>
 /// The single-node bus: one channel per subscription. Bounded, so a stalled consumer slows publishers down
 /// instead of growing memory without limit.
+/// <para>
+/// A handler that throws has its event logged and dropped, and the loop goes on. Holding the event back to retry it
+/// would gain little (the channel is memory: a restart loses it anyway) and would stall the persistence channel until
+/// publishers, and with them delivery, wait for the database. Kafka, whose log outlives the process, retries instead.
+/// </para>
 /// </summary>
-public sealed class InProcessChatBus : IChatBus
+public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) : IChatBus
 {
     private const int Capacity = 65_536;
 
@@ -28,9 +33,24 @@ public sealed class InProcessChatBus : IChatBus
         var reader = subscription == ChatBusSubscription.Persistence ? _persistence.Reader : _delivery.Reader;
         await foreach (var chatEvent in reader.ReadAllAsync(cancellationToken))
         {
-            await handler(chatEvent, cancellationToken);
+            try
+            {
+                await handler(chatEvent, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogHandlerFailed(subscription, Describe(chatEvent), e);
+            }
         }
     }
+
+    private static string Describe(ChatBusEvent chatEvent) => chatEvent switch
+    {
+        RoomMessagePosted { Message: var m } => $"room message {m.Id}",
+        PrivateMessagePosted { Message: var m } => $"private message {m.Id}",
+        RoomPresenceChanged { RoomName: var room } => $"presence change in {room}",
+        _ => chatEvent.GetType().Name,
+    };
 
     private static Channel<ChatBusEvent> CreateChannel() => Channel.CreateBounded<ChatBusEvent>(new BoundedChannelOptions(Capacity)
     {
@@ -38,4 +58,7 @@ public sealed class InProcessChatBus : IChatBus
         SingleWriter = false,
         FullMode = BoundedChannelFullMode.Wait,
     });
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "In-process bus {Subscription} handler failed for {Event}; the event is dropped")]
+    private partial void LogHandlerFailed(ChatBusSubscription subscription, string @event, Exception exception);
 }

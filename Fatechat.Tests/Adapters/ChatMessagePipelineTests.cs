@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Fatechat.Server.Caching;
 using Fatechat.Server.Chat;
 using Fatechat.Server.Messaging;
@@ -6,6 +5,8 @@ using Fatechat.Server.Options;
 using Fatechat.Server.Private;
 using Fatechat.Server.Storage;
 using Fatechat.Tests.Adapters.Sqlite;
+using Fatechat.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fatechat.Tests.Adapters;
@@ -26,7 +27,7 @@ public sealed class ChatMessagePipelineTests
     public async Task StartPipeline()
     {
         _db = new SqliteTestDatabase();
-        _bus = new InProcessChatBus();
+        _bus = new InProcessChatBus(NullLogger<InProcessChatBus>.Instance);
         _messages = new SqliteMessageRepository(await _db.MigratedAsync());
         _cache = new InMemoryRecentMessageCache(Microsoft.Extensions.Options.Options.Create(new ChatOptions()));
         _presence = new InMemoryPresenceStore();
@@ -125,30 +126,30 @@ public sealed class ChatMessagePipelineTests
         await WaitUntilAsync(async () => (await _messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None)).Count == 1);
     }
 
-    private sealed class RecordingDelivery : IChatDelivery
+    [Test]
+    public async Task InProcessBusDropsAMessageTheStoreStillRefusesAfterItsRetriesAndGoesOn()
     {
-        public ConcurrentQueue<ChatMessage> RoomMessages { get; } = new();
+        using var logs = new CapturedLogs();
+        using var loggers = new LoggerFactory([logs]);
+        var bus = new InProcessChatBus(loggers.CreateLogger<InProcessChatBus>());
+        // Four failures use up the pipeline's quick retries (about 2.5 s) for the first message only.
+        var messages = new RecordingMessageRepository(_messages, failFirst: 4);
+        var delivery = new RecordingDelivery();
+        using var pipeline = new ChatMessagePipeline(bus, messages, _cache, _presence, delivery, NullLogger<ChatMessagePipeline>.Instance);
+        await pipeline.StartAsync(CancellationToken.None);
+        var room = AdapterTestData.RoomName();
+        var lost = AdapterTestData.Message(room, "during the outage");
+        var next = AdapterTestData.Message(room, "after the outage");
 
-        public ConcurrentQueue<PrivateMessage> PrivateMessages { get; } = new();
+        await bus.PublishAsync(new RoomMessagePosted(lost), CancellationToken.None);
+        await bus.PublishAsync(new RoomMessagePosted(next), CancellationToken.None);
 
-        public ConcurrentDictionary<string, IReadOnlyList<string>> OnlineLists { get; } = new();
-
-        public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
-        {
-            RoomMessages.Enqueue(message);
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
-        {
-            PrivateMessages.Enqueue(message);
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken)
-        {
-            OnlineLists[roomName] = users;
-            return ValueTask.CompletedTask;
-        }
+        await WaitUntilAsync(() => Task.FromResult(delivery.RoomMessages.Count == 2));
+        await WaitUntilAsync(() => Task.FromResult(messages.Stored.Contains(next.Id)));
+        await pipeline.StopAsync(CancellationToken.None);
+        Assert.That(delivery.RoomMessages, Is.EqualTo(new[] { lost, next }), "delivery does not wait for the store");
+        Assert.That(messages.Writes, Is.EqualTo(Enumerable.Repeat(lost.Id, 4).Append(next.Id)), "the in-process bus does not read a dropped message again");
+        Assert.That((await _messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None)).Select(m => m.Id), Is.EqualTo(new[] { next.Id }));
+        Assert.That(logs.Errors.Select(e => e.Message), Has.One.Matches<string>(m => m.Contains(lost.Id) && m.Contains("dropped")), "the drop is logged with the message id");
     }
 }

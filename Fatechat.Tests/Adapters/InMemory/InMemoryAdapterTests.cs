@@ -1,6 +1,7 @@
 using Fatechat.Server.Caching;
 using Fatechat.Server.Messaging;
 using Fatechat.Server.Options;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fatechat.Tests.Adapters.InMemory;
 
@@ -19,5 +20,5 @@ public sealed class InMemoryPresenceStoreTests : PresenceStoreContract
 
 public sealed class InProcessChatBusTests : ChatBusContract
 {
-    protected override Task<IChatBus> CreateBusAsync() => Task.FromResult<IChatBus>(new InProcessChatBus());
+    protected override Task<IChatBus> CreateBusAsync() => Task.FromResult<IChatBus>(new InProcessChatBus(NullLogger<InProcessChatBus>.Instance));
 }

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Fatechat.Server.Chat;
+using Fatechat.Server.Messaging;
+using Fatechat.Server.Private;
+
+namespace Fatechat.Tests.Adapters;
+
+/// <summary>Stands in for the sockets: records what the pipeline hands to them.</summary>
+internal sealed class RecordingDelivery : IChatDelivery
+{
+    public ConcurrentQueue<ChatMessage> RoomMessages { get; } = new();
+
+    public ConcurrentQueue<PrivateMessage> PrivateMessages { get; } = new();
+
+    public ConcurrentDictionary<string, IReadOnlyList<string>> OnlineLists { get; } = new();
+
+    public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    {
+        RoomMessages.Enqueue(message);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
+    {
+        PrivateMessages.Enqueue(message);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken)
+    {
+        OnlineLists[roomName] = users;
+        return ValueTask.CompletedTask;
+    }
+}
