@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Fatechat.Server.Caching;
-using Fatechat.Server.Chat;
 using Fatechat.Server.Hosting;
 using Fatechat.Server.Messaging;
 using Fatechat.Server.Options;
-using Fatechat.Server.Private;
 using Fatechat.Server.Storage;
 using Fatechat.Tests.Adapters.Sqlite;
 using Fatechat.Tests.Support;
@@ -77,8 +75,8 @@ public sealed class KafkaChatBusTests
     {
         using var db = new SqliteTestDatabase();
         var repository = new SqliteMessageRepository(await db.MigratedAsync());
-        var nodeA = new CountingMessageRepository(repository);
-        var nodeB = new CountingMessageRepository(repository);
+        var nodeA = new RecordingMessageRepository(repository);
+        var nodeB = new RecordingMessageRepository(repository);
         var busA = await _kafka.StartedBusAsync("node-a");
         var busB = await _kafka.StartedBusAsync("node-b");
         using var pipelineA = await StartPipelineAsync(busA, nodeA);
@@ -90,11 +88,11 @@ public sealed class KafkaChatBusTests
         await AsyncTimeout.UntilAsync(() =>
         {
             _ = busA.PublishAsync(new RoomMessagePosted(AdapterTestData.Message(rooms[warmUp++ % rooms.Length], "warm-up")), CancellationToken.None);
-            return nodeA.Stored.Count > 0 && nodeB.Stored.Count > 0;
+            return nodeA.Writes.Count > 0 && nodeB.Writes.Count > 0;
         }, "both nodes store messages", Deadline);
-        await AsyncTimeout.UntilAsync(() => nodeA.Stored.Count + nodeB.Stored.Count >= warmUp, "the warm-up is stored", Deadline);
-        nodeA.Stored.Clear();
-        nodeB.Stored.Clear();
+        await AsyncTimeout.UntilAsync(() => nodeA.Writes.Count + nodeB.Writes.Count >= warmUp, "the warm-up is stored", Deadline);
+        nodeA.Writes.Clear();
+        nodeB.Writes.Clear();
 
         var messages = Enumerable.Range(0, 240).Select(i => AdapterTestData.Message(rooms[i % rooms.Length], $"m{i}")).ToList();
         var direct = AdapterTestData.Private(AdapterTestData.Email(), AdapterTestData.Email());
@@ -102,11 +100,11 @@ public sealed class KafkaChatBusTests
         await busB.PublishAsync(new PrivateMessagePosted(direct), CancellationToken.None);
 
         var ids = messages.Select(m => m.Id).Append(direct.Id).ToHashSet();
-        List<string> Handled() => nodeA.Stored.Concat(nodeB.Stored).Where(ids.Contains).ToList();
+        List<string> Handled() => nodeA.Writes.Concat(nodeB.Writes).Where(ids.Contains).ToList();
         await AsyncTimeout.UntilAsync(() => Handled().Count >= ids.Count, "every message is stored", Deadline);
         Assert.That(Handled(), Is.EquivalentTo(ids), "each message is handled by exactly one node");
-        Assert.That(nodeA.Stored, Is.Not.Empty, "node A holds partitions of the shared group");
-        Assert.That(nodeB.Stored, Is.Not.Empty, "node B holds partitions of the shared group");
+        Assert.That(nodeA.Writes, Is.Not.Empty, "node A holds partitions of the shared group");
+        Assert.That(nodeB.Writes, Is.Not.Empty, "node B holds partitions of the shared group");
         foreach (var room in rooms)
         {
             var stored = await repository.GetRoomMessagesAsync(room, null, 100, CancellationToken.None);
@@ -233,7 +231,7 @@ public sealed class KafkaChatBusTests
     {
         var pipeline = new ChatMessagePipeline(bus, messages,
             new InMemoryRecentMessageCache(Microsoft.Extensions.Options.Options.Create(new ChatOptions())),
-            new InMemoryPresenceStore(), new DiscardingDelivery(), NullLogger<ChatMessagePipeline>.Instance);
+            new InMemoryPresenceStore(), new RecordingDelivery(), NullLogger<ChatMessagePipeline>.Instance);
         await pipeline.StartAsync(CancellationToken.None);
         return new StartedPipeline(pipeline);
     }
@@ -259,38 +257,5 @@ public sealed class KafkaChatBusTests
             pipeline.StopAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(20));
             pipeline.Dispose();
         }
-    }
-
-    /// <summary>The real repository, counting which message ids this node's persistence consumer wrote.</summary>
-    private sealed class CountingMessageRepository(IMessageRepository inner) : IMessageRepository
-    {
-        public ConcurrentQueue<string> Stored { get; } = new();
-
-        public Task<bool> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
-        {
-            Stored.Enqueue(message.Id);
-            return inner.AddRoomMessageAsync(message, cancellationToken);
-        }
-
-        public Task<bool> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
-        {
-            Stored.Enqueue(message.Id);
-            return inner.AddPrivateMessageAsync(message, cancellationToken);
-        }
-
-        public Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken) =>
-            inner.GetRoomMessagesAsync(roomName, beforeId, limit, cancellationToken);
-
-        public Task<IReadOnlyList<PrivateMessage>> GetConversationAsync(string userA, string userB, string? beforeId, int limit, CancellationToken cancellationToken) =>
-            inner.GetConversationAsync(userA, userB, beforeId, limit, cancellationToken);
-    }
-
-    private sealed class DiscardingDelivery : IChatDelivery
-    {
-        public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }
