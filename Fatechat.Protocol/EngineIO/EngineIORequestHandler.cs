@@ -22,7 +22,7 @@ internal static class EngineIORequestHandler
         }
 
         string? transport = request.Query["transport"];
-        bool isWebSocket = context.WebSockets.IsWebSocketRequest;
+        bool isWebSocket = WebSocketHandshake.IsUpgradeRequest(context);
         if (!IsAllowedTransport(options, transport))
         {
             await WriteErrorAsync(context, EngineIOError.UnknownTransport);
@@ -63,7 +63,13 @@ internal static class EngineIORequestHandler
                 return;
             }
 
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var socket = await WebSocketHandshake.AcceptAsync(context);
+            if (socket is null)
+            {
+                connection.CancelUpgrade();
+                return;
+            }
+
             await WebSocketTransport.RunUpgradeAsync(connection, socket, options.MaxPayload, TimeSpan.FromMilliseconds(options.UpgradeTimeoutMs));
             return;
         }
@@ -100,7 +106,12 @@ internal static class EngineIORequestHandler
         var handshake = new EngineHandshake(context, server.UtcNow);
         if (isWebSocket)
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var socket = await WebSocketHandshake.AcceptAsync(context);
+            if (socket is null)
+            {
+                return;
+            }
+
             var connection = server.Open(handshake, EngineConnection.WebSocketName);
             await WebSocketTransport.RunAsync(connection, socket, OpenPacket(server, connection, upgrades: false), server.Options.MaxPayload);
             return;

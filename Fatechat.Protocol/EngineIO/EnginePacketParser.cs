@@ -13,11 +13,11 @@ public static class EnginePacketParser
     public const byte RecordSeparator = 0x1e;
     private const byte Base64Marker = (byte)'b';
 
-    /// <summary>Parses a text packet: a type digit 0–6 followed by its data.</summary>
+    /// <summary>Parses a text packet: a type digit 0–6 followed by its data, which must be valid UTF-8.</summary>
     public static bool TryParseText(ReadOnlyMemory<byte> packet, out EnginePacket result)
     {
         result = default;
-        if (packet.IsEmpty)
+        if (packet.IsEmpty || !System.Text.Unicode.Utf8.IsValid(packet.Span))
         {
             return false;
         }

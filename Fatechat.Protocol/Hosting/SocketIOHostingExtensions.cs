@@ -29,7 +29,7 @@ public static class SocketIOHostingExtensions
 
     /// <summary>
     /// Maps the Socket.IO endpoint at its path (default <c>/socket.io/</c>) and the client bundle beneath it.
-    /// Needs <c>app.UseWebSockets()</c> earlier in the pipeline.
+    /// WebSocket upgrades are handled by the endpoint itself; no WebSocket middleware is needed.
     /// </summary>
     public static IEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints)
     {

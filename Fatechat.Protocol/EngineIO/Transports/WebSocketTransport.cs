@@ -1,31 +1,21 @@
-using System.Buffers;
-using System.Net.WebSockets;
+using System.IO.Pipelines;
 
 namespace Fatechat.Protocol.EngineIO.Transports;
 
 /// <summary>
 /// The WebSocket transport: one Engine.IO packet per frame, text or binary
-/// (https://github.com/socketio/engine.io-protocol#websocket). One reader loop and one writer loop per socket;
-/// the writer is the only caller of <c>SendAsync</c>.
+/// (https://github.com/socketio/engine.io-protocol#websocket). A reader loop and a writer loop per socket; the
+/// writer drains everything queued for the client into the pipe and flushes once, so a burst costs one send.
 /// </summary>
 internal static class WebSocketTransport
 {
-    private const int InitialReceiveBuffer = 4096;
+    /// <summary>Bytes written into the pipe before a flush, so one busy client cannot grow a large batch.</summary>
+    private const int MaxBatchBytes = 64 * 1024;
 
     /// <summary>Runs a session that started on WebSocket (no upgrade).</summary>
-    public static async Task RunAsync(EngineConnection connection, WebSocket socket, ReadOnlyMemory<byte> openPacket, int maxPayload)
+    public static async Task RunAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> openPacket, int maxPayload)
     {
-        try
-        {
-            await socket.SendAsync(openPacket, WebSocketMessageType.Text, true, connection.Aborted);
-        }
-        catch (Exception exception) when (IsTransportFailure(exception))
-        {
-            connection.Close(CloseReasons.TransportError);
-            return;
-        }
-
-        Task writer = WriteLoopAsync(connection, socket);
+        Task writer = WriteLoopAsync(connection, socket, openPacket);
         string reason = await ReadLoopAsync(connection, socket, maxPayload);
         connection.Close(reason);
         await writer;
@@ -36,9 +26,9 @@ internal static class WebSocketTransport
     /// over (https://github.com/socketio/engine.io-protocol#upgrade). Anything else, or no <c>5</c> within the
     /// upgrade timeout, drops this WebSocket and leaves the session on polling.
     /// </summary>
-    public static async Task RunUpgradeAsync(EngineConnection connection, WebSocket socket, int maxPayload, TimeSpan upgradeTimeout)
+    public static async Task RunUpgradeAsync(EngineConnection connection, WebSocketConnection socket, int maxPayload, TimeSpan upgradeTimeout)
     {
-        bool upgraded = false;
+        bool upgraded;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.Aborted))
         {
             timeout.CancelAfter(upgradeTimeout);
@@ -55,23 +45,22 @@ internal static class WebSocketTransport
         if (!upgraded)
         {
             connection.CancelUpgrade();
-            socket.Abort();
             return;
         }
 
         connection.CompleteUpgrade();
-        Task writer = WriteLoopAsync(connection, socket);
+        Task writer = WriteLoopAsync(connection, socket, ReadOnlyMemory<byte>.Empty);
         string reason = await ReadLoopAsync(connection, socket, maxPayload);
         connection.Close(reason);
         await writer;
     }
 
-    private static async Task<bool> ProbeAsync(EngineConnection connection, WebSocket socket, int maxPayload, CancellationToken cancellation)
+    private static async Task<bool> ProbeAsync(EngineConnection connection, WebSocketConnection socket, int maxPayload, CancellationToken cancellation)
     {
         bool probed = false;
         while (connection.IsOpen)
         {
-            using var message = await ReceiveMessageAsync(socket, maxPayload, cancellation);
+            using var message = await socket.ReceiveAsync(maxPayload, cancellation);
             if (message.IsEnd || message.IsBinary)
             {
                 return false;
@@ -80,7 +69,7 @@ internal static class WebSocketTransport
             ReadOnlySpan<byte> text = message.Data.Span;
             if (!probed && text.SequenceEqual("2probe"u8))
             {
-                await socket.SendAsync(OutboundFrame.ProbePong.Payload, WebSocketMessageType.Text, true, cancellation);
+                await SendNowAsync(socket, OutboundFrame.ProbePong.Payload, cancellation);
                 connection.BeginUpgrade();
                 probed = true;
             }
@@ -97,16 +86,20 @@ internal static class WebSocketTransport
         return false;
     }
 
-    private static async Task<string> ReadLoopAsync(EngineConnection connection, WebSocket socket, int maxPayload)
+    private static async Task<string> ReadLoopAsync(EngineConnection connection, WebSocketConnection socket, int maxPayload)
     {
         try
         {
             while (connection.IsOpen)
             {
-                using var message = await ReceiveMessageAsync(socket, maxPayload, connection.Aborted);
+                using var message = await socket.ReceiveAsync(maxPayload, connection.Aborted);
                 if (message.IsEnd)
                 {
-                    return message.TooLarge ? CloseReasons.TransportError : CloseReasons.TransportClose;
+                    return message.EndReason switch
+                    {
+                        WebSocketEnd.ClosedByClient => CloseReasons.TransportClose,
+                        _ => CloseReasons.TransportError,
+                    };
                 }
 
                 if (message.IsBinary)
@@ -132,137 +125,79 @@ internal static class WebSocketTransport
     }
 
     /// <summary>
-    /// Drains the connection's queue until it is closed and empty, then closes the WebSocket politely. A client
-    /// that stops reading is cut off when <see cref="EngineConnection.Aborted"/> fires.
+    /// Drains the connection's queue until it is closed and empty, then sends a close frame. Each wake-up writes
+    /// every queued frame (up to <see cref="MaxBatchBytes"/>) and flushes once. A client that stops reading is
+    /// cut off when <see cref="EngineConnection.Aborted"/> fires.
     /// </summary>
-    private static async Task WriteLoopAsync(EngineConnection connection, WebSocket socket)
+    private static async Task WriteLoopAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> first)
     {
         var outbound = connection.Outbound;
         CancellationToken aborted = connection.Aborted;
         try
         {
+            if (!first.IsEmpty)
+            {
+                await SendNowAsync(socket, first, aborted);
+            }
+
             while (await outbound.WaitToReadAsync(aborted))
             {
-                while (outbound.TryRead(out OutboundFrame frame))
+                await socket.WriteLock.WaitAsync(aborted);
+                FlushResult flushed;
+                try
                 {
-                    var type = frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                    await socket.SendAsync(frame.Payload, type, true, aborted);
-                    if (frame.Attachments is { } attachments)
+                    int batched = 0;
+                    while (batched < MaxBatchBytes && outbound.TryRead(out OutboundFrame frame))
                     {
-                        foreach (ReadOnlyMemory<byte> attachment in attachments)
+                        socket.WriteFrame(frame.Payload.Span, frame.IsBinary);
+                        batched += frame.Payload.Length;
+                        if (frame.Attachments is { } attachments)
                         {
-                            await socket.SendAsync(attachment, WebSocketMessageType.Binary, true, aborted);
+                            foreach (ReadOnlyMemory<byte> attachment in attachments)
+                            {
+                                socket.WriteFrame(attachment.Span, isBinary: true);
+                                batched += attachment.Length;
+                            }
                         }
                     }
+
+                    flushed = await socket.FlushAsync(aborted);
+                }
+                finally
+                {
+                    socket.WriteLock.Release();
+                }
+
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    connection.Close(CloseReasons.TransportError);
+                    return;
                 }
             }
 
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, aborted);
-            }
+            await socket.CloseAsync(1000, aborted);
         }
         catch (Exception exception) when (IsTransportFailure(exception))
         {
             connection.Close(CloseReasons.TransportError);
-            socket.Abort();
         }
     }
 
-    /// <summary>
-    /// Receives one whole message. It starts with a zero-byte read so that an idle socket holds no buffer
-    /// (as ASP.NET Core's WebSocketsServerTransport does); the buffer is rented only once data arrives.
-    /// </summary>
-    private static async ValueTask<ReceivedMessage> ReceiveMessageAsync(WebSocket socket, int maxPayload, CancellationToken cancellation)
+    private static async Task SendNowAsync(WebSocketConnection socket, ReadOnlyMemory<byte> text, CancellationToken cancellation)
     {
-        ValueWebSocketReceiveResult result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellation);
-        if (result.MessageType == WebSocketMessageType.Close)
-        {
-            return ReceivedMessage.End(tooLarge: false);
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-        int length = 0;
+        await socket.WriteLock.WaitAsync(cancellation);
         try
         {
-            while (!result.EndOfMessage)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length >= maxPayload + 1)
-                    {
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, null, cancellation);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return ReceivedMessage.End(tooLarge: true);
-                    }
-
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxPayload + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellation);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return ReceivedMessage.End(tooLarge: false);
-                }
-
-                length += result.Count;
-                if (length > maxPayload)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, null, cancellation);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return ReceivedMessage.End(tooLarge: true);
-                }
-            }
+            socket.WriteFrame(text.Span, isBinary: false);
+            await socket.FlushAsync(cancellation);
         }
-        catch
+        finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
+            socket.WriteLock.Release();
         }
-
-        return new ReceivedMessage(buffer, length, result.MessageType == WebSocketMessageType.Binary);
     }
 
     private static bool IsTransportFailure(Exception exception) =>
-        exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException
+        exception is OperationCanceledException or IOException or ObjectDisposedException
             or Microsoft.AspNetCore.Connections.ConnectionResetException;
-
-    /// <summary>A received message in a rented buffer, returned to the pool on dispose.</summary>
-    private readonly struct ReceivedMessage : IDisposable
-    {
-        private readonly byte[]? _buffer;
-        private readonly int _length;
-
-        public ReceivedMessage(byte[] buffer, int length, bool isBinary)
-        {
-            _buffer = buffer;
-            _length = length;
-            IsBinary = isBinary;
-        }
-
-        private ReceivedMessage(bool tooLarge)
-        {
-            IsEnd = true;
-            TooLarge = tooLarge;
-        }
-
-        public bool IsEnd { get; }
-        public bool TooLarge { get; }
-        public bool IsBinary { get; }
-        public ReadOnlyMemory<byte> Data => _buffer.AsMemory(0, _length);
-
-        public static ReceivedMessage End(bool tooLarge) => new(tooLarge);
-
-        public void Dispose()
-        {
-            if (_buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_buffer);
-            }
-        }
-    }
 }
