@@ -2,27 +2,16 @@ using Fatechat.Server.Storage;
 
 namespace Fatechat.Tests.Adapters.MySql;
 
-// The contracts against MySQL (MariaDB 10.11 in CI): one migrated database per fixture. The contracts use unique
-// names per test, so the tests of a fixture share it.
+// The contracts against MySQL (MariaDB 10.11 in CI): one migrated database per fixture (MySqlFixtureDatabase).
 
 public sealed class MySqlUserRepositoryTests : UserRepositoryContract
 {
-    private MySqlTestDatabase? _db;
+    private readonly MySqlFixtureDatabase _db = new();
 
-    protected override async Task<IUserRepository> CreateRepositoryAsync()
-    {
-        _db ??= await MySqlTestDatabase.CreateAsync();
-        return new MySqlUserRepository(await _db.MigratedAsync());
-    }
+    protected override async Task<IUserRepository> CreateRepositoryAsync() => new MySqlUserRepository(await _db.MigratedAsync());
 
     [OneTimeTearDown]
-    public async Task DropDatabase()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-    }
+    public Task DropDatabase() => _db.DisposeAsync().AsTask();
 
     [Test]
     public async Task EmailsDifferingOnlyInAccentsAreDifferentUsers()
@@ -36,22 +25,12 @@ public sealed class MySqlUserRepositoryTests : UserRepositoryContract
 
 public sealed class MySqlRoomRepositoryTests : RoomRepositoryContract
 {
-    private MySqlTestDatabase? _db;
+    private readonly MySqlFixtureDatabase _db = new();
 
-    protected override async Task<IRoomRepository> CreateRepositoryAsync()
-    {
-        _db ??= await MySqlTestDatabase.CreateAsync();
-        return new MySqlRoomRepository(await _db.MigratedAsync());
-    }
+    protected override async Task<IRoomRepository> CreateRepositoryAsync() => new MySqlRoomRepository(await _db.MigratedAsync());
 
     [OneTimeTearDown]
-    public async Task DropDatabase()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-    }
+    public Task DropDatabase() => _db.DisposeAsync().AsTask();
 
     [Test]
     public async Task NamesDifferingInAccentsOrTrailingSpacesAreDifferentRooms()
@@ -81,22 +60,12 @@ public sealed class MySqlRoomRepositoryTests : RoomRepositoryContract
 
 public sealed class MySqlMessageRepositoryTests : MessageRepositoryContract
 {
-    private MySqlTestDatabase? _db;
+    private readonly MySqlFixtureDatabase _db = new();
 
-    protected override async Task<IMessageRepository> CreateRepositoryAsync()
-    {
-        _db ??= await MySqlTestDatabase.CreateAsync();
-        return new MySqlMessageRepository(await _db.MigratedAsync());
-    }
+    protected override async Task<IMessageRepository> CreateRepositoryAsync() => new MySqlMessageRepository(await _db.MigratedAsync());
 
     [OneTimeTearDown]
-    public async Task DropDatabase()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-    }
+    public Task DropDatabase() => _db.DisposeAsync().AsTask();
 
     [Test]
     public async Task ConcurrentDuplicateDeliveriesStoreTheMessageOnce()
@@ -107,7 +76,7 @@ public sealed class MySqlMessageRepositoryTests : MessageRepositoryContract
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Messages.AddRoomMessageAsync(message, CancellationToken.None)));
 
         Assert.That(results.Count(stored => stored), Is.EqualTo(1));
-        Assert.That(await _db!.ScalarAsync<long>($"SELECT COUNT(*) FROM messages WHERE id = '{message.Id}'"), Is.EqualTo(1));
+        Assert.That(await _db.Current.ScalarAsync<long>($"SELECT COUNT(*) FROM messages WHERE id = '{message.Id}'"), Is.EqualTo(1));
     }
 
     [Test]
@@ -121,7 +90,7 @@ public sealed class MySqlMessageRepositoryTests : MessageRepositoryContract
             await Task.WhenAll(people.Select((p, i) => Messages.AddPrivateMessageAsync(AdapterTestData.Private(p, people[(i + 1) % people.Count]), CancellationToken.None)));
         }
 
-        await _db!.ScalarAsync<string>("ANALYZE TABLE messages, private_messages");
+        await _db.Current.ScalarAsync<string>("ANALYZE TABLE messages, private_messages");
         var newest = (await Messages.GetRoomMessagesAsync(rooms[7], null, 1, CancellationToken.None))[0].Id;
         var conversation = Fatechat.Server.Private.PrivateMessage.ConversationKey(people[3], people[4]);
 
@@ -135,7 +104,7 @@ public sealed class MySqlMessageRepositoryTests : MessageRepositoryContract
 
     private async Task<object> ExplainKeyAsync(string query)
     {
-        await using var connection = await _db!.Database.OpenAsync(CancellationToken.None);
+        await using var connection = await _db.Current.Database.OpenAsync(CancellationToken.None);
         await using var command = new MySqlConnector.MySqlCommand("EXPLAIN " + query, connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.That(await reader.ReadAsync(), Is.True);
