@@ -1,3 +1,4 @@
+using Fatechat.Protocol.Hosting;
 using Fatechat.Server.Api;
 using Fatechat.Server.Auth;
 using Fatechat.Server.Chat;
@@ -34,6 +35,7 @@ public static class FatechatApp
         services.AddChatSockets(builder.Configuration);
 
         var app = builder.Build();
+        app.UseSocketIO();
         app.UseApiErrorHandling();
         app.UseFatechatStaticFiles();
         app.UseAuthentication();

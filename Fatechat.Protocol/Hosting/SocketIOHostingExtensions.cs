@@ -46,6 +46,33 @@ public static class SocketIOHostingExtensions
         return endpoints.MapEngineIO(server.Engine);
     }
 
+    /// <summary>
+    /// Serves Socket.IO (and the client bundle) at the very start of the pipeline instead of as an endpoint: a
+    /// WebSocket or long-poll request then holds no routing, authentication or authorization state for its lifetime.
+    /// </summary>
+    public static IApplicationBuilder UseSocketIO(this IApplicationBuilder app)
+    {
+        var server = app.ApplicationServices.GetRequiredService<SocketIOServer>();
+        var root = new PathString(server.Options.Engine.Path.TrimEnd('/'));
+        return app.Use((context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments(root, out PathString rest))
+            {
+                return next(context);
+            }
+
+            if (!rest.HasValue || rest.Value == "/")
+            {
+                return server.Engine.HandleRequestAsync(context);
+            }
+
+            string file = rest.Value![1..];
+            bool isBundle = server.Options.ServeClient && Array.IndexOf(ClientBundle.FileNames, file) >= 0
+                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
+            return isBundle ? ClientBundle.ServeAsync(context, file) : next(context);
+        });
+    }
+
     /// <summary>Maps an Engine.IO endpoint at <see cref="EngineIOOptions.Path"/>, every method.</summary>
     public static IEndpointConventionBuilder MapEngineIO(this IEndpointRouteBuilder endpoints, EngineIOServer engine) =>
         endpoints.Map(engine.Options.Path, engine.HandleRequestAsync);

@@ -32,9 +32,6 @@ internal static class ChatSockets
 
     public static WebApplication MapChatSockets(this WebApplication app)
     {
-        app.UseWebSockets();
-        app.MapSocketIO();
-
         var io = app.Services.GetRequiredService<SocketIOServer>();
         var authenticator = app.Services.GetRequiredService<ChatSocketAuthenticator>();
         var chat = app.Services.GetRequiredService<ChatSocketEvents>();

@@ -40,7 +40,6 @@ internal sealed class InteropServer : IAsyncDisposable
         builder.Services.AddSocketIO(options);
 
         var app = builder.Build();
-        app.UseWebSockets();
         app.MapSocketIO();
         configure(app.Services.GetRequiredService<SocketIOServer>());
         await app.StartAsync().WaitAsync(StartStopTimeout);

@@ -28,7 +28,6 @@ public static class ConformanceHost
             Heartbeat("/engine.io/"), _ => new EchoHandler(), logger: provider.GetRequiredService<ILogger<EchoHandler>>()));
 
         var app = builder.Build();
-        app.UseWebSockets();
         app.MapSocketIO();
         app.MapEngineIO(app.Services.GetRequiredService<EngineIOServer>());
 
