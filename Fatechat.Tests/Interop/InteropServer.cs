@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using Fatechat.Protocol.Hosting;
 using Fatechat.Protocol.SocketIO;
 using Microsoft.AspNetCore.Builder;
@@ -16,9 +17,9 @@ internal sealed class InteropServer : IAsyncDisposable
     private static readonly TimeSpan StartStopTimeout = TimeSpan.FromSeconds(15);
 
     private readonly WebApplication _app;
-    private readonly CollectingLoggerProvider _logs;
+    private readonly CapturedLogs _logs;
 
-    private InteropServer(WebApplication app, CollectingLoggerProvider logs)
+    private InteropServer(WebApplication app, CapturedLogs logs)
     {
         _app = app;
         _logs = logs;
@@ -33,7 +34,7 @@ internal sealed class InteropServer : IAsyncDisposable
 
     public static async Task<InteropServer> StartAsync(Action<SocketIOServer> configure, Action<SocketIOOptions>? options = null)
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new CapturedLogs();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Warning);
@@ -48,13 +49,13 @@ internal sealed class InteropServer : IAsyncDisposable
 
     /// <summary>Fails the test if the server logged an error (a handler or the protocol threw).</summary>
     public void AssertNoErrorsLogged() =>
-        Assert.That(_logs.Entries.Where(e => e.Level >= LogLevel.Error), Is.Empty, "errors logged by the server");
+        Assert.That(_logs.Errors, Is.Empty, "errors logged by the server");
 
     public async ValueTask DisposeAsync()
     {
         foreach (var entry in _logs.Entries)
         {
-            TestContext.Out.WriteLine($"server log {entry.Level}: {entry.Message}");
+            TestContext.Out.WriteLine($"server log {entry}");
         }
 
         try

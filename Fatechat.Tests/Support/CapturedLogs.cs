@@ -16,6 +16,9 @@ public sealed class CapturedLogs : ILoggerProvider
         public override string ToString() => $"{Level} {Category}: {Message} {Exception}";
     }
 
+    /// <summary>Everything logged at Warning and above, in order.</summary>
+    public IReadOnlyCollection<Entry> Entries => _entries;
+
     public IReadOnlyList<Entry> Errors => _entries.Where(e => e.Level >= LogLevel.Error).ToList();
 
     public void Clear() => _entries.Clear();
