@@ -23,6 +23,8 @@ public static class FatechatApp
             ContentRootPath = ContentRootLocator.Find(args),
         });
         builder.AddFatechatConfiguration(args).AddFatechatListener();
+        // WebSockets are served below Kestrel's HTTP layer; everything else goes through the pipeline below.
+        builder.WebHost.UseSocketIOWebSockets();
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

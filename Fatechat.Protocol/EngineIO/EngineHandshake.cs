@@ -31,6 +31,16 @@ public sealed class EngineHandshake
         Time = time;
     }
 
+    /// <summary>For a WebSocket request read below Kestrel's HTTP layer; the collections are the session's own.</summary>
+    internal EngineHandshake(IHeaderDictionary headers, IQueryCollection query, string address, string url, DateTimeOffset time)
+    {
+        Headers = headers;
+        Query = query;
+        Address = address;
+        Url = url;
+        Time = time;
+    }
+
     /// <summary>Request headers; look-ups ignore case.</summary>
     public IHeaderDictionary Headers { get; }
     public IQueryCollection Query { get; }

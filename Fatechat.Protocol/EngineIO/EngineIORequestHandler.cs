@@ -125,7 +125,7 @@ internal static class EngineIORequestHandler
     }
 
     /// <summary><c>0{"sid","upgrades","pingInterval","pingTimeout","maxPayload"}</c>.</summary>
-    private static byte[] OpenPacket(EngineIOServer server, EngineConnection connection, bool upgrades)
+    internal static byte[] OpenPacket(EngineIOServer server, EngineConnection connection, bool upgrades)
     {
         var options = server.Options;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);

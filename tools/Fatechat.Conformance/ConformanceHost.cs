@@ -17,7 +17,7 @@ public static class ConformanceHost
     public static WebApplication Build(string url, string[]? args = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
-        builder.WebHost.UseUrls(url);
+        builder.WebHost.UseUrls(url).UseSocketIOWebSockets();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSocketIO(options =>
         {

@@ -46,7 +46,7 @@ internal static class WebSocketHandshake
     internal static string AcceptValue(string key) =>
         Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid)));
 
-    private static bool IsValidKey(string? key)
+    internal static bool IsValidKey(string? key)
     {
         Span<byte> decoded = stackalloc byte[24];
         return key is { Length: 24 } && Convert.TryFromBase64String(key, decoded, out int written) && written == 16;
