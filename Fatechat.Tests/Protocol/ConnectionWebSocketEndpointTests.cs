@@ -1,0 +1,482 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Fatechat.Protocol.EngineIO.Transports;
+using Fatechat.Tests.Support;
+
+namespace Fatechat.Tests.Protocol;
+
+/// <summary>
+/// Socket.IO WebSockets served by Kestrel connection middleware, spoken to over raw TCP with hand-written request
+/// heads. A 101 from the connection path carries no <c>Date</c>/<c>Server</c> header, one from Kestrel's HTTP
+/// layer does: that tells which path answered. Every request the connection path does not take — refusals,
+/// polling, other paths, slow heads — must reach the HTTP layer untouched and be answered exactly as before.
+/// </summary>
+[NonParallelizable] // HeadTimeout is static
+public sealed class ConnectionWebSocketEndpointTests : ConformanceHostFixture
+{
+    /// <summary>The sample nonce of RFC 6455 §1.3 and the accept value it gives.</summary>
+    private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
+    private const string AcceptForKey = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+    private TimeSpan _headTimeout;
+
+    [SetUp]
+    public void RememberHeadTimeout() => _headTimeout = ConnectionWebSocketEndpoint.HeadTimeout;
+
+    [TearDown]
+    public void RestoreHeadTimeout() => ConnectionWebSocketEndpoint.HeadTimeout = _headTimeout;
+
+    [Test]
+    public async Task WebSocketHandshakeIsServedOnConnectionPathWithOpenPacket()
+    {
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+
+        await connection.WriteAsync(WebSocketHead("EIO=4&transport=websocket"));
+
+        var response = await connection.ReadResponseHeadAsync();
+        AssertSwitchedByConnectionPath(response);
+        await using var socket = connection.StartWebSocket();
+        string open = await socket.ReceiveTextAsync();
+        Assert.That(open, Does.StartWith("0{\"sid\":\""));
+        Assert.That(open, Does.Contain("\"upgrades\":[]"));
+        await AssertSocketIOEchoAsync(socket, "connection-path");
+    }
+
+    [Test]
+    public async Task HandshakeSentOneByteAtATimeIsServedOnConnectionPath()
+    {
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+
+        await connection.WriteSlowlyAsync(WebSocketHead("EIO=4&transport=websocket"));
+
+        AssertSwitchedByConnectionPath(await connection.ReadResponseHeadAsync());
+        await using var socket = connection.StartWebSocket();
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("0{\"sid\":\""));
+        await AssertSocketIOEchoAsync(socket, "dribbled");
+    }
+
+    [TestCase("EIO=4&transport=websocket&sid=unknown-sid", "13", Key, "{\"code\":1,\"message\":\"Session ID unknown\"}", TestName = "UnknownSidIsAnsweredByHttpLayer")]
+    [TestCase("EIO=4&transport=websocket", "12", Key, "{\"code\":3,\"message\":\"Bad request\"}", TestName = "BadWebSocketVersionIsAnsweredByHttpLayer")]
+    [TestCase("EIO=4&transport=websocket", "13", null, "{\"code\":3,\"message\":\"Bad request\"}", TestName = "MissingKeyIsAnsweredByHttpLayer")]
+    [TestCase("EIO=4&transport=websocket", "13", "c2hvcnQ=", "{\"code\":3,\"message\":\"Bad request\"}", TestName = "ShortKeyIsAnsweredByHttpLayer")]
+    [TestCase("EIO=3&transport=websocket", "13", Key, "{\"code\":5,\"message\":\"Unsupported protocol version\"}", TestName = "Eio3IsAnsweredByHttpLayer")]
+    [TestCase("EIO=4&transport=abc", "13", Key, "{\"code\":0,\"message\":\"Transport unknown\"}", TestName = "UnknownTransportIsAnsweredByHttpLayer")]
+    public async Task RefusedHandshakeIsAnsweredByHttpLayer(string query, string version, string? key, string expectedBody)
+    {
+        foreach (bool slowly in new[] { false, true })
+        {
+            await using var connection = await RawConnection.OpenAsync(BaseUri);
+            string head = WebSocketHead(query, version, key);
+
+            await (slowly ? connection.WriteSlowlyAsync(head) : connection.WriteAsync(head));
+
+            var response = await connection.ReadResponseAsync();
+            Assert.That(response.Status, Is.EqualTo(400), $"slowly: {slowly}");
+            Assert.That(response.Body, Is.EqualTo(expectedBody), $"slowly: {slowly}");
+            AssertAnsweredByHttpLayer(response);
+        }
+    }
+
+    [Test]
+    public async Task UpgradeOnKeepAliveConnectionAfterPollingIsServedByHttpLayer()
+    {
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+        await connection.WriteAsync(PollingHead(SocketIOPath, "EIO=4&transport=polling"));
+        var polling = await connection.ReadResponseAsync();
+        Assert.That(polling.Status, Is.EqualTo(200), polling.Body);
+        AssertAnsweredByHttpLayer(polling);
+        string sid = SidOf(polling.Body);
+
+        await connection.WriteAsync(WebSocketHead($"EIO=4&transport=websocket&sid={sid}"));
+
+        var upgrade = await connection.ReadResponseHeadAsync();
+        Assert.That(upgrade.Status, Is.EqualTo(101));
+        Assert.That(upgrade.Headers["Sec-WebSocket-Accept"], Is.EqualTo(AcceptForKey));
+        AssertAnsweredByHttpLayer(upgrade);
+        await using var socket = connection.StartWebSocket();
+        await ProbeAndUpgradeAsync(socket);
+        await AssertSocketIOEchoAsync(socket, "same-connection");
+    }
+
+    [Test]
+    public async Task UpgradeOfPollingSessionOnFreshConnectionIsServedOnConnectionPath()
+    {
+        string sid = await SocketIOPolling.OpenAsync();
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+
+        await connection.WriteAsync(WebSocketHead($"EIO=4&transport=websocket&sid={Uri.EscapeDataString(sid)}"));
+
+        AssertSwitchedByConnectionPath(await connection.ReadResponseHeadAsync());
+        await using var socket = connection.StartWebSocket();
+        await ProbeAndUpgradeAsync(socket);
+        await AssertSocketIOEchoAsync(socket, "upgraded");
+        Assert.That((await SocketIOPolling.PollAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest), "the old transport is refused");
+    }
+
+    [Test]
+    public async Task SecondUpgradeOfSameSidIsAnsweredByHttpLayer()
+    {
+        string sid = await SocketIOPolling.OpenAsync();
+        await using var first = await RawConnection.OpenAsync(BaseUri);
+        await first.WriteAsync(WebSocketHead($"EIO=4&transport=websocket&sid={Uri.EscapeDataString(sid)}"));
+        AssertSwitchedByConnectionPath(await first.ReadResponseHeadAsync());
+
+        await using var second = await RawConnection.OpenAsync(BaseUri);
+        await second.WriteAsync(WebSocketHead($"EIO=4&transport=websocket&sid={Uri.EscapeDataString(sid)}"));
+
+        var refused = await second.ReadResponseAsync();
+        Assert.That(refused.Status, Is.EqualTo(400));
+        Assert.That(refused.Body, Is.EqualTo("{\"code\":3,\"message\":\"Bad request\"}"));
+        AssertAnsweredByHttpLayer(refused);
+    }
+
+    [Test]
+    public async Task SilentConnectionIsHandedToKestrelAfterHeadTimeout()
+    {
+        ConnectionWebSocketEndpoint.HeadTimeout = TimeSpan.FromMilliseconds(300);
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+        await Task.Delay(TimeSpan.FromMilliseconds(800));
+
+        await connection.WriteAsync(PollingHead(SocketIOPath, "EIO=4&transport=polling"));
+
+        var response = await connection.ReadResponseAsync();
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Body, Does.StartWith("0{\"sid\":\""));
+        AssertAnsweredByHttpLayer(response);
+    }
+
+    [Test]
+    public async Task HandshakeAfterHeadTimeoutIsServedByHttpLayer()
+    {
+        ConnectionWebSocketEndpoint.HeadTimeout = TimeSpan.FromMilliseconds(300);
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+        await Task.Delay(TimeSpan.FromMilliseconds(800));
+
+        await connection.WriteAsync(WebSocketHead("EIO=4&transport=websocket"));
+
+        var response = await connection.ReadResponseHeadAsync();
+        Assert.That(response.Status, Is.EqualTo(101));
+        AssertAnsweredByHttpLayer(response);
+        await using var socket = connection.StartWebSocket();
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("0{\"sid\":\""));
+        await AssertSocketIOEchoAsync(socket, "after-timeout");
+    }
+
+    [Test]
+    public async Task HeadInterruptedPastHeadTimeoutIsCompletedByHttpLayer()
+    {
+        ConnectionWebSocketEndpoint.HeadTimeout = TimeSpan.FromMilliseconds(300);
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+        string head = WebSocketHead("EIO=4&transport=websocket");
+
+        await connection.WriteAsync(head[..30]);
+        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        await connection.WriteAsync(head[30..]);
+
+        var response = await connection.ReadResponseHeadAsync();
+        Assert.That(response.Status, Is.EqualTo(101));
+        AssertAnsweredByHttpLayer(response);
+        await using var socket = connection.StartWebSocket();
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("0{\"sid\":\""));
+    }
+
+    [Test]
+    public async Task OtherEnginePathOnFirstBytesIsAnsweredNormally()
+    {
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+
+        await connection.WriteAsync(PollingHead(EngineIOPath, "EIO=4&transport=polling"));
+
+        var response = await connection.ReadResponseAsync();
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Body, Does.StartWith("0{\"sid\":\""));
+        Assert.That(response.Body, Does.Contain("\"upgrades\":[\"websocket\"]"));
+        AssertAnsweredByHttpLayer(response);
+    }
+
+    [Test]
+    public async Task WebSocketOnOtherEnginePathIsServedByHttpLayer()
+    {
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+
+        await connection.WriteAsync(WebSocketHead("EIO=4&transport=websocket", path: EngineIOPath));
+
+        var response = await connection.ReadResponseHeadAsync();
+        Assert.That(response.Status, Is.EqualTo(101));
+        AssertAnsweredByHttpLayer(response);
+        await using var socket = connection.StartWebSocket();
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("0{\"sid\":\""));
+        await socket.SendAsync("4echo");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("4echo"));
+    }
+
+    [Test]
+    public async Task PollingRequestSentOneByteAtATimeIsAnsweredByHttpLayer()
+    {
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+
+        await connection.WriteSlowlyAsync(PollingHead(SocketIOPath, "EIO=4&transport=polling"));
+
+        var response = await connection.ReadResponseAsync();
+        Assert.That(response.Status, Is.EqualTo(200), response.Body);
+        Assert.That(response.Body, Does.StartWith("0{\"sid\":\""));
+        AssertAnsweredByHttpLayer(response);
+    }
+
+    private static void AssertSwitchedByConnectionPath(RawResponse response)
+    {
+        Assert.That(response.Status, Is.EqualTo(101), response.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Headers["Connection"], Is.EqualTo("Upgrade").IgnoreCase);
+            Assert.That(response.Headers["Upgrade"], Is.EqualTo("websocket").IgnoreCase);
+            Assert.That(response.Headers["Sec-WebSocket-Accept"], Is.EqualTo(AcceptForKey));
+            Assert.That(response.Headers.ContainsKey("Date"), Is.False, "a Date header means Kestrel's HTTP layer answered");
+            Assert.That(response.Headers.ContainsKey("Server"), Is.False, "a Server header means Kestrel's HTTP layer answered");
+        });
+    }
+
+    private static void AssertAnsweredByHttpLayer(RawResponse response)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Headers.ContainsKey("Date"), Is.True, response.ToString());
+            Assert.That(response.Headers.TryGetValue("Server", out string? server) ? server : null, Is.EqualTo("Kestrel"), response.ToString());
+        });
+    }
+
+    /// <summary>Probe <c>2probe</c>/<c>3probe</c>, then <c>5</c> moves the session onto the WebSocket.</summary>
+    private static async Task ProbeAndUpgradeAsync(RawWebSocket socket)
+    {
+        await socket.SendAsync("2probe");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("3probe"));
+        await socket.SendAsync("5");
+    }
+
+    /// <summary>Connects to the main namespace and gets the host's echo of <c>message</c>: the session works.</summary>
+    private static async Task AssertSocketIOEchoAsync(RawWebSocket socket, string text)
+    {
+        await socket.SendAsync("40");
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("40{\"sid\":\""));
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("42[\"auth\",{}]"));
+        await socket.SendAsync($"42[\"message\",\"{text}\"]");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo($"42[\"message-back\",\"{text}\"]"));
+    }
+
+    private static string SidOf(string openPacket)
+    {
+        Assert.That(openPacket, Does.StartWith("0{"));
+        using var json = System.Text.Json.JsonDocument.Parse(openPacket[1..]);
+        return json.RootElement.GetProperty("sid").GetString()!;
+    }
+
+    private string WebSocketHead(string query, string version = "13", string? key = Key, string path = SocketIOPath) =>
+        $"GET {path}?{query} HTTP/1.1\r\n" +
+        $"Host: {BaseUri.Authority}\r\n" +
+        "Upgrade: websocket\r\n" +
+        "Connection: Upgrade\r\n" +
+        (key is null ? "" : $"Sec-WebSocket-Key: {key}\r\n") +
+        $"Sec-WebSocket-Version: {version}\r\n" +
+        "\r\n";
+
+    private string PollingHead(string path, string query) =>
+        $"GET {path}?{query} HTTP/1.1\r\nHost: {BaseUri.Authority}\r\nAccept: */*\r\n\r\n";
+
+    private sealed record RawResponse(int Status, Dictionary<string, string> Headers, string Body)
+    {
+        public override string ToString() =>
+            $"{Status} {string.Join(", ", Headers.Select(h => $"{h.Key}: {h.Value}"))} {Body}";
+    }
+
+    /// <summary>One TCP connection to the host: request heads written by hand, responses read byte by byte.</summary>
+    private sealed class RawConnection : IAsyncDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly NetworkStream _stream;
+
+        private RawConnection(TcpClient tcp)
+        {
+            _tcp = tcp;
+            _stream = tcp.GetStream();
+        }
+
+        public static async Task<RawConnection> OpenAsync(Uri baseUri)
+        {
+            var tcp = new TcpClient { NoDelay = true };
+            await tcp.ConnectAsync(baseUri.Host, baseUri.Port).WithTimeout();
+            return new RawConnection(tcp);
+        }
+
+        public Task WriteAsync(string text) => _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask().WithTimeout();
+
+        /// <summary>Each byte in its own TCP segment, a few milliseconds apart, so the server reads the head in pieces.</summary>
+        public async Task WriteSlowlyAsync(string text)
+        {
+            foreach (byte b in Encoding.ASCII.GetBytes(text))
+            {
+                await _stream.WriteAsync(new[] { b }).AsTask().WithTimeout();
+                await Task.Delay(2);
+            }
+        }
+
+        /// <summary>The status line and headers; no byte after the blank line is read.</summary>
+        public async Task<RawResponse> ReadResponseHeadAsync()
+        {
+            var head = new List<byte>();
+            var one = new byte[1];
+            using var deadline = new CancellationTokenSource(AsyncTimeout.Default);
+            while (head.Count < 4 || !(head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
+            {
+                int read = await _stream.ReadAsync(one, deadline.Token);
+                if (read == 0)
+                {
+                    Assert.Fail($"the server closed the connection after {Encoding.ASCII.GetString(head.ToArray())}");
+                }
+
+                head.Add(one[0]);
+            }
+
+            string[] lines = Encoding.ASCII.GetString(head.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            string[] status = lines[0].Split(' ', 3);
+            Assert.That(status[0], Is.EqualTo("HTTP/1.1"), lines[0]);
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string line in lines[1..])
+            {
+                int colon = line.IndexOf(':');
+                headers[line[..colon]] = line[(colon + 1)..].Trim();
+            }
+
+            return new RawResponse(int.Parse(status[1]), headers, "");
+        }
+
+        /// <summary>A whole response whose body has a Content-Length.</summary>
+        public async Task<RawResponse> ReadResponseAsync()
+        {
+            var head = await ReadResponseHeadAsync();
+            Assert.That(head.Headers.TryGetValue("Content-Length", out string? length), Is.True, head.ToString());
+            byte[] body = new byte[int.Parse(length!)];
+            using var deadline = new CancellationTokenSource(AsyncTimeout.Default);
+            await _stream.ReadExactlyAsync(body, deadline.Token);
+            return head with { Body = Encoding.UTF8.GetString(body) };
+        }
+
+        /// <summary>A client WebSocket over the rest of the connection, once a 101 has been read.</summary>
+        public RawWebSocket StartWebSocket() => new(_stream);
+
+        public ValueTask DisposeAsync()
+        {
+            _tcp.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// The client side of the WebSocket after a hand-read 101. A read loop queues text messages and answers the
+    /// host's pings (<c>2</c>, every 300 ms with 200 ms to answer) with <c>3</c>, so the session outlives a slow test.
+    /// </summary>
+    private sealed class RawWebSocket : IAsyncDisposable
+    {
+        private readonly WebSocket _socket;
+        private readonly Channel<string> _received = Channel.CreateUnbounded<string>();
+        private readonly SemaphoreSlim _sendLock = new(1, 1);
+        private readonly Task _readLoop;
+
+        public RawWebSocket(Stream stream)
+        {
+            _socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
+            _readLoop = ReadLoopAsync();
+        }
+
+        public async Task SendAsync(string text)
+        {
+            await _sendLock.WaitAsync().WithTimeout();
+            try
+            {
+                await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None).WithTimeout();
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+
+        /// <summary>The next text message that is not a ping; fails once the connection has ended.</summary>
+        public async Task<string> ReceiveTextAsync()
+        {
+            using var deadline = new CancellationTokenSource(AsyncTimeout.Default);
+            try
+            {
+                return await _received.Reader.ReadAsync(deadline.Token);
+            }
+            catch (ChannelClosedException)
+            {
+                Assert.Fail($"the server closed the WebSocket ({_socket.CloseStatus})");
+                throw;
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no message within {AsyncTimeout.Default}");
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _socket.Abort();
+            try
+            {
+                await _readLoop.WaitAsync(AsyncTimeout.Default);
+            }
+            catch (Exception)
+            {
+            }
+
+            _socket.Dispose();
+        }
+
+        private async Task ReadLoopAsync()
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                {
+                    using var message = new MemoryStream();
+                    ValueWebSocketReceiveResult result;
+                    do
+                    {
+                        result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            return;
+                        }
+
+                        message.Write(buffer, 0, result.Count);
+                    }
+                    while (!result.EndOfMessage);
+
+                    string text = result.MessageType == WebSocketMessageType.Text
+                        ? Encoding.UTF8.GetString(message.ToArray())
+                        : $"<binary {Convert.ToHexString(message.ToArray())}>";
+                    if (text == "2")
+                    {
+                        await SendAsync("3");
+                        continue;
+                    }
+
+                    _received.Writer.TryWrite(text);
+                }
+            }
+            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or TimeoutException)
+            {
+                // The server dropped the connection, or the test ended.
+            }
+            finally
+            {
+                _received.Writer.TryComplete();
+            }
+        }
+    }
+}
