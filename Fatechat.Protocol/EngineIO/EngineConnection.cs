@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Fatechat.Protocol.EngineIO.Transports;
 using Fatechat.Protocol.Logging;
 
 namespace Fatechat.Protocol.EngineIO;
@@ -27,6 +28,7 @@ public sealed class EngineConnection
     private volatile string _transport;
     private volatile bool _upgrading;
     private int _upgradeAttempt;
+    private WebSocketSender? _sender;
 
     internal EngineConnection(EngineIOServer server, string id, EngineHandshake handshake, string transport)
     {
@@ -74,6 +76,7 @@ public sealed class EngineConnection
     {
         if (_outbound.Writer.TryWrite(frame))
         {
+            _sender?.Pump();
             return true;
         }
 
@@ -113,6 +116,7 @@ public sealed class EngineConnection
         }
 
         _outbound.Writer.TryComplete();
+        _sender?.Pump();
         _pollRelease?.TrySetResult();
         _aborted.CancelAfter(_server.CloseGracePeriod);
 
@@ -235,6 +239,13 @@ public sealed class EngineConnection
             _pongDeadline = 0;
             _nextPingAt = _server.Now + _server.PingIntervalTicks;
         }
+    }
+
+    /// <summary>From now on frames go out on the WebSocket as they are queued; whatever is queued already goes now.</summary>
+    internal void AttachSender(WebSocketSender sender)
+    {
+        Volatile.Write(ref _sender, sender);
+        sender.Pump();
     }
 
     /// <summary>Marks a GET as pending; false when another GET already is (Node: "overlap from client").</summary>

@@ -4,6 +4,7 @@ using Fatechat.Protocol.SocketIO;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Fatechat.Protocol.Hosting;
 
@@ -22,11 +23,17 @@ public static class SocketIOConnectionExtensions
     public static ListenOptions UseSocketIOWebSockets(this ListenOptions listen)
     {
         EngineIOServer? engine = null;
+        RequestHeadLimits limits = default;
         listen.Use(next => async connection =>
         {
             // Resolved on the first connection: the container is complete by then.
-            engine ??= listen.ApplicationServices.GetRequiredService<SocketIOServer>().Engine;
-            if (!await ConnectionWebSocketEndpoint.TryServeAsync(engine, connection))
+            if (engine is null)
+            {
+                limits = RequestHeadLimits.From(listen.ApplicationServices.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits);
+                engine = listen.ApplicationServices.GetRequiredService<SocketIOServer>().Engine;
+            }
+
+            if (!await ConnectionWebSocketEndpoint.TryServeAsync(engine, connection, limits))
             {
                 await next(connection);
             }

@@ -27,9 +27,9 @@ internal static class ConnectionWebSocketEndpoint
     /// Serves the connection when its first request is a WebSocket handshake this engine accepts, and returns
     /// true once the session is over; otherwise returns false with every byte still unread.
     /// </summary>
-    public static async Task<bool> TryServeAsync(EngineIOServer server, ConnectionContext connection)
+    public static async Task<bool> TryServeAsync(EngineIOServer server, ConnectionContext connection, RequestHeadLimits limits)
     {
-        if (await PeekHeadAsync(server, connection) is not { } accepted)
+        if (await PeekHeadAsync(server, connection, limits) is not { } accepted)
         {
             return false;
         }
@@ -63,7 +63,7 @@ internal static class ConnectionWebSocketEndpoint
     /// is accepted. When it is not, the reader is left having examined no more than it had before this read, so
     /// Kestrel's next read returns the same bytes at once rather than waiting for more.
     /// </summary>
-    private static async Task<AcceptedRequest?> PeekHeadAsync(EngineIOServer server, ConnectionContext connection)
+    private static async Task<AcceptedRequest?> PeekHeadAsync(EngineIOServer server, ConnectionContext connection, RequestHeadLimits limits)
     {
         var input = connection.Transport.Input;
         using var timeout = new CancellationTokenSource(HeadTimeout);
@@ -81,7 +81,7 @@ internal static class ConnectionWebSocketEndpoint
             }
 
             var buffer = read.Buffer;
-            var scan = WebSocketRequestHead.TryParse(buffer, server.Options.Path, out WebSocketRequestHead? head);
+            var scan = WebSocketRequestHead.TryParse(buffer, server.Options.Path, limits, out WebSocketRequestHead? head);
             if (scan == RequestHeadScan.Incomplete && !read.IsCompleted && !read.IsCanceled)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);

@@ -32,7 +32,7 @@ internal sealed class WebSocketConnection
         _output = output;
     }
 
-    /// <summary>Writers take this around <see cref="WriteFrame"/> and <see cref="FlushAsync"/>: frames never interleave.</summary>
+    /// <summary>Writers take this around <see cref="WriteFrame(ReadOnlySpan{byte}, bool)"/> and <see cref="FlushAsync"/>: frames never interleave.</summary>
     public SemaphoreSlim WriteLock => _writeLock;
 
     /// <summary>Appends one unmasked frame to the output pipe; nothing is sent until <see cref="FlushAsync"/>.</summary>
@@ -40,27 +40,45 @@ internal sealed class WebSocketConnection
 
     public ValueTask<FlushResult> FlushAsync(CancellationToken cancellation) => _output.FlushAsync(cancellation);
 
+    /// <summary>Called after a control frame was sent outside the sender, so that it looks at its queue again.</summary>
+    public Action? WriteLockReleased { get; set; }
+
+    /// <summary>Appends a close frame with <paramref name="status"/> unless one was already written; the caller holds the lock.</summary>
+    public void WriteCloseFrame(ushort status)
+    {
+        if (_closeSent)
+        {
+            return;
+        }
+
+        _closeSent = true;
+        Span<byte> code = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(code, status);
+        WriteFrame(code, OpClose);
+    }
+
     /// <summary>Sends a close frame (once) with <paramref name="status"/>.</summary>
     public async Task CloseAsync(ushort status, CancellationToken cancellation)
     {
         await _writeLock.WaitAsync(cancellation);
         try
         {
-            if (_closeSent)
+            if (!_closeSent)
             {
-                return;
+                WriteCloseFrame(status);
+                await _output.FlushAsync(cancellation);
             }
-
-            _closeSent = true;
-            Span<byte> code = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16BigEndian(code, status);
-            WriteFrame(code, OpClose);
-            await _output.FlushAsync(cancellation);
         }
         finally
         {
-            _writeLock.Release();
+            ReleaseWriteLock();
         }
+    }
+
+    private void ReleaseWriteLock()
+    {
+        _writeLock.Release();
+        WriteLockReleased?.Invoke();
     }
 
     /// <summary>
@@ -210,7 +228,7 @@ internal sealed class WebSocketConnection
         }
         finally
         {
-            _writeLock.Release();
+            ReleaseWriteLock();
         }
     }
 

@@ -53,16 +53,21 @@ internal sealed class WebSocketRequestHead
     /// Scans <paramref name="buffer"/> for a <c>GET</c> of <paramref name="path"/> (such as <c>/socket.io/</c>,
     /// also accepted without its last slash) and parses it once its blank line has arrived.
     /// </summary>
-    public static RequestHeadScan TryParse(in ReadOnlySequence<byte> buffer, string path, out WebSocketRequestHead? head)
+    public static RequestHeadScan TryParse(in ReadOnlySequence<byte> buffer, string path, out WebSocketRequestHead? head) =>
+        TryParse(buffer, path, RequestHeadLimits.KestrelDefaults, out head);
+
+    /// <summary>As above, leaving to Kestrel any head over the <paramref name="limits"/> it would refuse.</summary>
+    public static RequestHeadScan TryParse(in ReadOnlySequence<byte> buffer, string path, RequestHeadLimits limits, out WebSocketRequestHead? head)
     {
         head = null;
+        int maxLength = Math.Min(MaxLength, limits.MaxHeadersTotalSize);
         var reader = new SequenceReader<byte>(buffer);
         if (!reader.TryReadTo(out ReadOnlySequence<byte> content, EndOfHead))
         {
-            return buffer.Length > MaxLength || !CouldBeFor(buffer, path) ? RequestHeadScan.NotOurs : RequestHeadScan.Incomplete;
+            return buffer.Length > maxLength || !CouldBeFor(buffer, path) ? RequestHeadScan.NotOurs : RequestHeadScan.Incomplete;
         }
 
-        if (content.Length + EndOfHead.Length > MaxLength || !CouldBeFor(buffer, path))
+        if (content.Length + EndOfHead.Length > maxLength || !CouldBeFor(buffer, path))
         {
             return RequestHeadScan.NotOurs;
         }
@@ -72,7 +77,7 @@ internal sealed class WebSocketRequestHead
         try
         {
             content.CopyTo(rented);
-            head = Parse(rented.AsSpan(0, length), path, length + EndOfHead.Length);
+            head = Parse(rented.AsSpan(0, length), path, limits, length + EndOfHead.Length);
             return head is null ? RequestHeadScan.NotOurs : RequestHeadScan.Complete;
         }
         finally
@@ -100,7 +105,7 @@ internal sealed class WebSocketRequestHead
         return true;
     }
 
-    private static WebSocketRequestHead? Parse(ReadOnlySpan<byte> bytes, string path, long length)
+    private static WebSocketRequestHead? Parse(ReadOnlySpan<byte> bytes, string path, RequestHeadLimits limits, long length)
     {
         foreach (byte b in bytes)
         {
@@ -113,6 +118,13 @@ internal sealed class WebSocketRequestHead
 
         string text = Encoding.ASCII.GetString(bytes);
         string[] lines = text.Split("\r\n");
+        // Kestrel answers 414 and 431 past its limits; a bare CR or LF inside a line is a 400 there.
+        if (lines[0].Length + 2 > limits.MaxRequestLineSize || lines.Length - 1 > limits.MaxHeaderCount
+            || lines.Any(line => line.AsSpan().ContainsAny(BareLineEnds)))
+        {
+            return null;
+        }
+
         string[] requestLine = lines[0].Split(' ');
         if (requestLine is not ["GET", var target, "HTTP/1.1"] || !IsEngineTarget(target, path, out int queryStart))
         {
@@ -130,8 +142,9 @@ internal sealed class WebSocketRequestHead
             headers[name] = headers.TryGetValue(name, out StringValues earlier) ? StringValues.Concat(earlier, value) : new StringValues(value);
         }
 
-        // A request with a body is not a WebSocket handshake this shortcut takes.
-        if (headers.ContainsKey(HeaderNames.ContentLength) || headers.ContainsKey(HeaderNames.TransferEncoding) || !headers.ContainsKey(HeaderNames.Host))
+        // A request with a body is not a WebSocket handshake this shortcut takes; Kestrel judges odd Host headers.
+        if (headers.ContainsKey(HeaderNames.ContentLength) || headers.ContainsKey(HeaderNames.TransferEncoding)
+            || !headers.TryGetValue(HeaderNames.Host, out StringValues host) || host.Count != 1 || !IsPlainHost(host.ToString()))
         {
             return null;
         }
@@ -139,6 +152,15 @@ internal sealed class WebSocketRequestHead
         var query = new QueryCollection(QueryHelpers.ParseQuery(target[queryStart..]));
         return new WebSocketRequestHead(target, query, headers, length);
     }
+
+    /// <summary>A CR or LF left inside a line once the head was split on CRLF.</summary>
+    private static readonly SearchValues<char> BareLineEnds = SearchValues.Create("\r\n");
+
+    /// <summary>Host characters (RFC 3986 reg-name, IP literal and port) that every parser reads the same way.</summary>
+    private static readonly SearchValues<char> HostCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:[]%");
+
+    private static bool IsPlainHost(string host) => host.Length > 0 && !host.AsSpan().ContainsAnyExcept(HostCharacters);
 
     /// <summary><c>/socket.io/?…</c> or <c>/socket.io?…</c>: the engine's path itself, with a query.</summary>
     private static bool IsEngineTarget(string target, string path, out int queryStart)

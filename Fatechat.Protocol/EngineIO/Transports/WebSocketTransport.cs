@@ -4,22 +4,14 @@ namespace Fatechat.Protocol.EngineIO.Transports;
 
 /// <summary>
 /// The WebSocket transport: one Engine.IO packet per frame, text or binary
-/// (https://github.com/socketio/engine.io-protocol#websocket). A reader loop and a writer loop per socket; the
-/// writer drains everything queued for the client into the pipe and flushes once, so a burst costs one send.
+/// (https://github.com/socketio/engine.io-protocol#websocket). A read loop per socket; frames for the client are
+/// sent by a <see cref="WebSocketSender"/> on the thread that queues them.
 /// </summary>
 internal static class WebSocketTransport
 {
-    /// <summary>Bytes written into the pipe before a flush, so one busy client cannot grow a large batch.</summary>
-    private const int MaxBatchBytes = 64 * 1024;
-
     /// <summary>Runs a session that started on WebSocket (no upgrade).</summary>
-    public static async Task RunAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> openPacket, int maxPayload)
-    {
-        Task writer = WriteLoopAsync(connection, socket, openPacket);
-        string reason = await ReadLoopAsync(connection, socket, maxPayload);
-        connection.Close(reason);
-        await writer;
-    }
+    public static Task RunAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> openPacket, int maxPayload) =>
+        RunSessionAsync(connection, socket, openPacket, maxPayload);
 
     /// <summary>
     /// Runs an upgrade of a polling session: <c>2probe</c> → <c>3probe</c>, then <c>5</c> switches the session
@@ -49,10 +41,7 @@ internal static class WebSocketTransport
         }
 
         connection.CompleteUpgrade();
-        Task writer = WriteLoopAsync(connection, socket, ReadOnlyMemory<byte>.Empty);
-        string reason = await ReadLoopAsync(connection, socket, maxPayload);
-        connection.Close(reason);
-        await writer;
+        await RunSessionAsync(connection, socket, ReadOnlyMemory<byte>.Empty, maxPayload);
     }
 
     private static async Task<bool> ProbeAsync(EngineConnection connection, WebSocketConnection socket, int maxPayload, CancellationToken cancellation)
@@ -125,62 +114,41 @@ internal static class WebSocketTransport
     }
 
     /// <summary>
-    /// Drains the connection's queue until it is closed and empty, then sends a close frame. Each wake-up writes
-    /// every queued frame (up to <see cref="MaxBatchBytes"/>) and flushes once. A client that stops reading is
-    /// cut off when <see cref="EngineConnection.Aborted"/> fires.
+    /// Sends <paramref name="first"/> (the open packet, if any), then hands the connection's queue to a
+    /// <see cref="WebSocketSender"/>: from then on whoever queues a frame sends it.
     /// </summary>
-    private static async Task WriteLoopAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> first)
+    private static async Task<WebSocketSender?> StartSendingAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> first)
     {
-        var outbound = connection.Outbound;
-        CancellationToken aborted = connection.Aborted;
         try
         {
             if (!first.IsEmpty)
             {
-                await SendNowAsync(socket, first, aborted);
+                await SendNowAsync(socket, first, connection.Aborted);
             }
-
-            while (await outbound.WaitToReadAsync(aborted))
-            {
-                await socket.WriteLock.WaitAsync(aborted);
-                FlushResult flushed;
-                try
-                {
-                    int batched = 0;
-                    while (batched < MaxBatchBytes && outbound.TryRead(out OutboundFrame frame))
-                    {
-                        socket.WriteFrame(frame.Payload.Span, frame.IsBinary);
-                        batched += frame.Payload.Length;
-                        if (frame.Attachments is { } attachments)
-                        {
-                            foreach (ReadOnlyMemory<byte> attachment in attachments)
-                            {
-                                socket.WriteFrame(attachment.Span, isBinary: true);
-                                batched += attachment.Length;
-                            }
-                        }
-                    }
-
-                    flushed = await socket.FlushAsync(aborted);
-                }
-                finally
-                {
-                    socket.WriteLock.Release();
-                }
-
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    connection.Close(CloseReasons.TransportError);
-                    return;
-                }
-            }
-
-            await socket.CloseAsync(1000, aborted);
         }
         catch (Exception exception) when (IsTransportFailure(exception))
         {
             connection.Close(CloseReasons.TransportError);
+            return null;
         }
+
+        var sender = new WebSocketSender(connection, socket);
+        socket.WriteLockReleased = sender.Pump;
+        connection.AttachSender(sender);
+        return sender;
+    }
+
+    /// <summary>Reads until the session ends, closes it, and waits for the close frame to follow the last queued frame.</summary>
+    private static async Task RunSessionAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> first, int maxPayload)
+    {
+        if (await StartSendingAsync(connection, socket, first) is not { } sender)
+        {
+            return;
+        }
+
+        string reason = await ReadLoopAsync(connection, socket, maxPayload);
+        connection.Close(reason);
+        await sender.Finished;
     }
 
     private static async Task SendNowAsync(WebSocketConnection socket, ReadOnlyMemory<byte> text, CancellationToken cancellation)
@@ -197,7 +165,7 @@ internal static class WebSocketTransport
         }
     }
 
-    private static bool IsTransportFailure(Exception exception) =>
+    internal static bool IsTransportFailure(Exception exception) =>
         exception is OperationCanceledException or IOException or ObjectDisposedException
             or Microsoft.AspNetCore.Connections.ConnectionResetException;
 }
