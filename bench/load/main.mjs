@@ -48,6 +48,7 @@ const { values: v } = parseArgs({
     "connect-timeout": { type: "string", default: "120" },
     "drain": { type: "string", default: "5" },
     settle: { type: "string", default: "3" },
+    warmup: { type: "string", default: "-1" },
     "server-pid": { type: "string" },
     label: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -83,6 +84,8 @@ const opts = {
   connectTimeoutMs: Number(v["connect-timeout"]) * 1000,
   drainMs: Number(v.drain) * 1000,
   settleMs: Number(v.settle) * 1000,
+  // connect: by default a fifth of the clients (at most 2,000) warm the server up first; 0 measures a cold process.
+  warmupClients: Number(v.warmup) >= 0 ? Number(v.warmup) : Math.min(2000, Math.ceil(Number(v.clients) / 5)),
   serverPid: v["server-pid"] ? Number(v["server-pid"]) : undefined,
   quiet: v.quiet,
 };

@@ -21,9 +21,11 @@ export class Session {
 
   /**
    * Connects `clients` clients spread round-robin over the workers and joins each to room i % rooms.
-   * The first `sendersPerRoom` members of each room are senders. Returns timings and who joined where.
+   * The first `sendersPerRoom` members of each room are senders. Returns timings and who joined where; with
+   * `measure`, also the CPU window of the connecting alone (users and rooms are made over REST before it opens:
+   * password hashing is not a connection's cost).
    */
-  async connectClients({ clients, rooms, sendersPerRoom = 0, transports, userCount = 8 }) {
+  async connectClients({ clients, rooms, sendersPerRoom = 0, transports, userCount = 8, measure = false }) {
     const o = this.opts;
     // Fresh names for every setup: Fatechat answers a second registration of an e-mail with 409.
     const prefix = `${this.runId}s${(this.setups = (this.setups ?? 0) + 1)}`;
@@ -38,6 +40,7 @@ export class Session {
         token: prepared.tokens[i % prepared.tokens.length],
       });
     }
+    const mark = measure ? await this.markStart() : null;
     const startAtUs = nowUs() + 300_000;
     const results = await this.pool.all(
       "setup",
@@ -52,6 +55,7 @@ export class Session {
       }),
       o.connectTimeoutMs + 30_000,
     );
+    const window = mark ? await this.markEnd(mark) : null;
     // Deliveries a message should reach = the members of its room that really joined.
     this.roomMembers = new Map();
     for (const r of results) {
@@ -71,6 +75,7 @@ export class Session {
       allUpgradedMs: sum("upgraded") ? (lastUs("lastUpgradedUs") - startAtUs) / 1000 : null,
       connectLatency: results.reduce((h, r) => h.merge(r.connectHist), new Histogram()).summary(),
       errors: results.flatMap((r) => r.errors).slice(0, 5),
+      window,
     };
   }
 
