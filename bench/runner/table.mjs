@@ -2,9 +2,11 @@
 const figures = [
   { key: "connect-ws", label: "websocket connects/s", pick: (r) => r.connectsPerSec, better: "higher" },
   { key: "connect-ws", label: "websocket: all joined (ms)", pick: (r) => r.allJoinedMs, better: "lower" },
+  { key: "connect-ws", label: "websocket: server CPU ms per connect", pick: (r) => r.serverCpuMsPerConnect, better: "lower" },
   { key: "connect-ws", label: "server KB per idle connection", pick: (r) => r.serverKBPerConnection, better: "lower" },
   { key: "connect-polling", label: "polling→upgrade connects/s", pick: (r) => r.connectsPerSec, better: "higher" },
   { key: "connect-polling", label: "polling: all upgraded (ms)", pick: (r) => r.allUpgradedMs, better: "lower" },
+  { key: "connect-polling", label: "polling: server CPU ms per connect", pick: (r) => r.serverCpuMsPerConnect, better: "lower" },
   { key: "rtt", label: "round trip p50 (ms)", pick: (r) => r.p50Ms, better: "lower" },
   { key: "rtt", label: "round trip p99 (ms)", pick: (r) => r.p99Ms, better: "lower" },
   { key: "steady", label: "steady: deliveries/s", pick: (r) => r.deliveriesPerSec, better: "higher" },
