@@ -12,6 +12,7 @@ public sealed class Namespace
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly List<Func<SocketIOSocket, Task>> _middleware = new();
     private readonly List<Func<SocketIOSocket, Task>> _connectionHandlers = new();
+    private readonly ConcurrentDictionary<string, Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task>> _eventHandlers = new(StringComparer.Ordinal);
 
     internal Namespace(SocketIOServer server, string name)
     {
@@ -59,6 +60,24 @@ public sealed class Namespace
 
         return this;
     }
+
+    /// <summary>
+    /// Registers the handler of an event for every socket of this namespace, called with the socket that sent it.
+    /// One registration serves all sockets, where <see cref="SocketIOSocket.On(string, Func{SocketIOArgs, SocketIOAck?, Task})"/>
+    /// costs a handler per connection; a socket's own handler for the same event takes precedence.
+    /// </summary>
+    public Namespace On(string eventName, Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task> handler)
+    {
+        _eventHandlers[eventName] = handler;
+        return this;
+    }
+
+    /// <summary>As <see cref="On(string, Func{SocketIOSocket, SocketIOArgs, SocketIOAck?, Task})"/>, the first argument bound to <typeparamref name="T"/>.</summary>
+    public Namespace On<T>(string eventName, Func<SocketIOSocket, T?, SocketIOAck?, Task> handler) =>
+        On(eventName, (socket, args, ack) => handler(socket, EventPayload.Bind<T>(args, eventName), ack));
+
+    internal Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task>? EventHandler(string eventName) =>
+        _eventHandlers.TryGetValue(eventName, out var handler) ? handler : null;
 
     public bool TryGetSocket(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SocketIOSocket? socket) =>
         _sockets.TryGetValue(id, out socket);

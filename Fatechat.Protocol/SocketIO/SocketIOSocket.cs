@@ -14,7 +14,9 @@ public sealed class SocketIOSocket
     private static readonly object[] ErrorAckPayload = [new { ok = false, error = "internal server error" }];
     private static readonly object[] InvalidPayloadAck = [new { ok = false, error = "invalid payload" }];
 
-    private readonly Dictionary<string, Func<SocketIOArgs, SocketIOAck?, Task>> _handlers = new(StringComparer.Ordinal);
+    // Created by the first On(): an app that registers its handlers on the namespace keeps none per socket.
+    private Dictionary<string, Func<SocketIOArgs, SocketIOAck?, Task>>? _handlers;
+    private readonly Lock _handlersLock = new();
     private readonly SocketIOClient _client;
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
     private List<Func<string, Task>>? _disconnecting;
@@ -41,7 +43,8 @@ public sealed class SocketIOSocket
     public EngineConnection Connection => _client.Connection;
 
     /// <summary>Free-form per-socket data for the application (Node's <c>socket.data</c>).</summary>
-    public IDictionary<string, object?> Data => _data ??= new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
+    /// <remarks>Sized for a handful of entries: it lives as long as the connection.</remarks>
+    public IDictionary<string, object?> Data => _data ??= new ConcurrentDictionary<string, object?>(concurrencyLevel: 1, capacity: 3, StringComparer.Ordinal);
 
     /// <summary>The rooms this socket is in, its own id room included.</summary>
     public IReadOnlyCollection<string> Rooms
@@ -58,9 +61,9 @@ public sealed class SocketIOSocket
     /// <summary>Registers the handler of an event; the ack is null unless the client asked for one.</summary>
     public SocketIOSocket On(string eventName, Func<SocketIOArgs, SocketIOAck?, Task> handler)
     {
-        lock (_handlers)
+        lock (_handlersLock)
         {
-            _handlers[eventName] = handler;
+            (_handlers ??= new(StringComparer.Ordinal))[eventName] = handler;
         }
 
         return this;
@@ -75,20 +78,7 @@ public sealed class SocketIOSocket
 
     /// <summary>Registers a handler whose first argument is bound to <typeparamref name="T"/> with System.Text.Json.</summary>
     public SocketIOSocket On<T>(string eventName, Func<T?, SocketIOAck?, Task> handler) =>
-        On(eventName, (args, ack) =>
-        {
-            T? value;
-            try
-            {
-                value = args.Get<T>(0);
-            }
-            catch (JsonException)
-            {
-                throw new InvalidEventPayloadException(eventName);
-            }
-
-            return handler(value, ack);
-        });
+        On(eventName, (args, ack) => handler(EventPayload.Bind<T>(args, eventName), ack));
 
     public SocketIOSocket On<T>(string eventName, Action<T?, SocketIOAck?> handler) =>
         On<T>(eventName, (value, ack) =>
@@ -100,7 +90,7 @@ public sealed class SocketIOSocket
     /// <summary>Called before the socket leaves its rooms; <see cref="Rooms"/> still lists them.</summary>
     public SocketIOSocket OnDisconnecting(Func<string, Task> handler)
     {
-        lock (_handlers)
+        lock (_handlersLock)
         {
             (_disconnecting ??= new()).Add(handler);
         }
@@ -111,7 +101,7 @@ public sealed class SocketIOSocket
     /// <summary>Called once the socket has disconnected, with the reason (<see cref="CloseReasons"/>).</summary>
     public SocketIOSocket OnDisconnect(Func<string, Task> handler)
     {
-        lock (_handlers)
+        lock (_handlersLock)
         {
             (_disconnected ??= new()).Add(handler);
         }
@@ -231,20 +221,24 @@ public sealed class SocketIOSocket
         JsonElement array = packet.Data!.Value;
         JsonElement name = array[0];
         string eventName = name.ValueKind == JsonValueKind.String ? name.GetString()! : name.GetRawText();
-        Func<SocketIOArgs, SocketIOAck?, Task>? handler;
-        lock (_handlers)
+        Func<SocketIOArgs, SocketIOAck?, Task>? handler = null;
+        lock (_handlersLock)
         {
-            _handlers.TryGetValue(eventName, out handler);
+            _handlers?.TryGetValue(eventName, out handler);
         }
 
-        if (handler is null)
+        // The socket's own handler wins; otherwise the namespace's, shared by all its sockets.
+        Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task>? shared = handler is null ? Namespace.EventHandler(eventName) : null;
+        if (handler is null && shared is null)
         {
             return;
         }
 
         var args = new SocketIOArgs(array, 1, packet.Attachments, Namespace.Server.Json);
         SocketIOAck? ack = packet.AckId >= 0 ? new SocketIOAck(this, packet.AckId) : null;
-        _ = RunHandlerAsync(() => handler(args, ack), ack);
+        _ = handler is not null
+            ? RunHandlerAsync(() => handler(args, ack), ack)
+            : RunHandlerAsync(() => shared!(this, args, ack), ack);
     }
 
     /// <summary>
@@ -310,7 +304,7 @@ public sealed class SocketIOSocket
         }
 
         Func<string, Task>[] snapshot;
-        lock (_handlers)
+        lock (_handlersLock)
         {
             snapshot = handlers.ToArray();
         }
@@ -326,10 +320,5 @@ public sealed class SocketIOSocket
         Span<byte> bytes = stackalloc byte[15];
         RandomNumberGenerator.Fill(bytes);
         return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
-    }
-
-    private sealed class InvalidEventPayloadException(string eventName) : Exception($"Invalid payload for {eventName}")
-    {
-        public string EventName { get; } = eventName;
     }
 }

@@ -27,6 +27,10 @@ public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
         return session;
     }
 
+    /// <summary>The session attached to <paramref name="socket"/>, or null for a socket that was not authenticated.</summary>
+    public static ChatSession? Of(SocketIOSocket socket) =>
+        socket.Data.TryGetValue(DataKey, out var value) ? value as ChatSession : null;
+
     /// <summary>Runs <paramref name="work"/> after every event queued before it. Runs inline when the queue is idle.</summary>
     public Task RunInOrder(Func<Task> work)
     {

@@ -51,13 +51,19 @@ internal static class ChatSockets
 
             var session = ChatSession.Attach(socket, user);
             socket.Join(PrivateMessageEvents.UserRoom(user.Email));
-            socket.On<JoinRoomRequest>(ChatEventNames.JoinRoom, (r, ack) => session.RunInOrder(() => chat.JoinRoomAsync(session, r, ack)));
-            socket.On<SendMessageRequest>(ChatEventNames.SendMessage, (r, ack) => session.RunInOrder(() => chat.SendMessageAsync(session, r, ack)));
-            socket.On<GetRecentMessagesRequest>(ChatEventNames.GetRecentMessages, (r, ack) => session.RunInOrder(() => chat.GetRecentMessagesAsync(session, r, ack)));
-            socket.On<GetOnlineUsersRequest>(ChatEventNames.GetOnlineUsers, (r, ack) => session.RunInOrder(() => chat.GetOnlineUsersAsync(session, r, ack)));
-            socket.On<SendPrivateMessageRequest>(ChatEventNames.SendPrivateMessage, (r, ack) => session.RunInOrder(() => direct.SendAsync(session, r, ack)));
             socket.OnDisconnect(_ => session.RunInOrder(() => chat.DisconnectAsync(session)));
         });
+
+        // Registered once for the namespace rather than per socket: an idle connection carries no handlers.
+        // A socket without a session was refused above and is already disconnecting.
+        io.On<JoinRoomRequest>(ChatEventNames.JoinRoom, (socket, r, ack) => InOrder(socket, s => chat.JoinRoomAsync(s, r, ack)));
+        io.On<SendMessageRequest>(ChatEventNames.SendMessage, (socket, r, ack) => InOrder(socket, s => chat.SendMessageAsync(s, r, ack)));
+        io.On<GetRecentMessagesRequest>(ChatEventNames.GetRecentMessages, (socket, r, ack) => InOrder(socket, s => chat.GetRecentMessagesAsync(s, r, ack)));
+        io.On<GetOnlineUsersRequest>(ChatEventNames.GetOnlineUsers, (socket, r, ack) => InOrder(socket, s => chat.GetOnlineUsersAsync(s, r, ack)));
+        io.On<SendPrivateMessageRequest>(ChatEventNames.SendPrivateMessage, (socket, r, ack) => InOrder(socket, s => direct.SendAsync(s, r, ack)));
         return app;
     }
+
+    private static Task InOrder(SocketIOSocket socket, Func<ChatSession, Task> work) =>
+        ChatSession.Of(socket) is { } session ? session.RunInOrder(() => work(session)) : Task.CompletedTask;
 }
