@@ -30,6 +30,8 @@ function fatechat(name, port, extraEnv) {
           FATECHAT__Server__Host: "127.0.0.1",
           FATECHAT__Server__DataFolder: dataDir,
           Logging__LogLevel__Default: "Warning",
+          // As DockerfileServer and launchSettings.json set it: the GC knob has no runtimeconfig name.
+          DOTNET_GCgen0size: "0x100000",
           ...extraEnv,
         },
         readyPath: "/socket.io/?EIO=4&transport=polling",
