@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 using Fatechat.Protocol.EngineIO.Transports;
 using Fatechat.Tests.Support;
 
@@ -249,7 +248,7 @@ public sealed class ConnectionWebSocketEndpointTests : ConformanceHostFixture
     }
 
     /// <summary>Probe <c>2probe</c>/<c>3probe</c>, then <c>5</c> moves the session onto the WebSocket.</summary>
-    private static async Task ProbeAndUpgradeAsync(RawWebSocket socket)
+    private static async Task ProbeAndUpgradeAsync(EngineWebSocketClient socket)
     {
         await socket.SendAsync("2probe");
         Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("3probe"));
@@ -257,7 +256,7 @@ public sealed class ConnectionWebSocketEndpointTests : ConformanceHostFixture
     }
 
     /// <summary>Connects to the main namespace and gets the host's echo of <c>message</c>: the session works.</summary>
-    private static async Task AssertSocketIOEchoAsync(RawWebSocket socket, string text)
+    private static async Task AssertSocketIOEchoAsync(EngineWebSocketClient socket, string text)
     {
         await socket.SendAsync("40");
         Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("40{\"sid\":\""));
@@ -363,120 +362,18 @@ public sealed class ConnectionWebSocketEndpointTests : ConformanceHostFixture
             return head with { Body = Encoding.UTF8.GetString(body) };
         }
 
-        /// <summary>A client WebSocket over the rest of the connection, once a 101 has been read.</summary>
-        public RawWebSocket StartWebSocket() => new(_stream);
+        /// <summary>
+        /// A client WebSocket over the rest of the connection, once a 101 has been read; it answers the host's pings
+        /// (every 300 ms, 200 ms to answer), so the session outlives a slow test.
+        /// </summary>
+        public EngineWebSocketClient StartWebSocket() => EngineWebSocketClient.Over(
+            WebSocket.CreateFromStream(_stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero }),
+            autoPong: true);
 
         public ValueTask DisposeAsync()
         {
             _tcp.Dispose();
             return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>
-    /// The client side of the WebSocket after a hand-read 101. A read loop queues text messages and answers the
-    /// host's pings (<c>2</c>, every 300 ms with 200 ms to answer) with <c>3</c>, so the session outlives a slow test.
-    /// </summary>
-    private sealed class RawWebSocket : IAsyncDisposable
-    {
-        private readonly WebSocket _socket;
-        private readonly Channel<string> _received = Channel.CreateUnbounded<string>();
-        private readonly SemaphoreSlim _sendLock = new(1, 1);
-        private readonly Task _readLoop;
-
-        public RawWebSocket(Stream stream)
-        {
-            _socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
-            _readLoop = ReadLoopAsync();
-        }
-
-        public async Task SendAsync(string text)
-        {
-            await _sendLock.WaitAsync().WithTimeout();
-            try
-            {
-                await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None).WithTimeout();
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-
-        /// <summary>The next text message that is not a ping; fails once the connection has ended.</summary>
-        public async Task<string> ReceiveTextAsync()
-        {
-            using var deadline = new CancellationTokenSource(AsyncTimeout.Default);
-            try
-            {
-                return await _received.Reader.ReadAsync(deadline.Token);
-            }
-            catch (ChannelClosedException)
-            {
-                Assert.Fail($"the server closed the WebSocket ({_socket.CloseStatus})");
-                throw;
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                throw new TimeoutException($"no message within {AsyncTimeout.Default}");
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _socket.Abort();
-            try
-            {
-                await _readLoop.WaitAsync(AsyncTimeout.Default);
-            }
-            catch (Exception)
-            {
-            }
-
-            _socket.Dispose();
-        }
-
-        private async Task ReadLoopAsync()
-        {
-            var buffer = new byte[64 * 1024];
-            try
-            {
-                while (true)
-                {
-                    using var message = new MemoryStream();
-                    ValueWebSocketReceiveResult result;
-                    do
-                    {
-                        result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
-                        if (result.MessageType == WebSocketMessageType.Close)
-                        {
-                            return;
-                        }
-
-                        message.Write(buffer, 0, result.Count);
-                    }
-                    while (!result.EndOfMessage);
-
-                    string text = result.MessageType == WebSocketMessageType.Text
-                        ? Encoding.UTF8.GetString(message.ToArray())
-                        : $"<binary {Convert.ToHexString(message.ToArray())}>";
-                    if (text == "2")
-                    {
-                        await SendAsync("3");
-                        continue;
-                    }
-
-                    _received.Writer.TryWrite(text);
-                }
-            }
-            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or TimeoutException)
-            {
-                // The server dropped the connection, or the test ended.
-            }
-            finally
-            {
-                _received.Writer.TryComplete();
-            }
         }
     }
 }

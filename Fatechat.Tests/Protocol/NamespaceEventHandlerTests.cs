@@ -71,7 +71,7 @@ public sealed class NamespaceEventHandlerTests : ConformanceHostFixture
         var client = await EngineWebSocketClient.ConnectAsync(WebSocketUri(SocketIOPath), autoPong: true);
         Assert.That(await client.ReceiveTextAsync(), Does.StartWith("0{"));
         await client.SendAsync($"40{Nsp},");
-        string connect = (await client.ReceiveSkippingPingsAsync(1))[0].Text;
+        string connect = (await client.ReceiveSkippingPingsAsync(1))[0].Text!;
         Assert.That(connect, Does.StartWith($"40{Nsp},{{\"sid\":\""));
         string socketId = connect[(connect.IndexOf(":\"", StringComparison.Ordinal) + 2)..connect.LastIndexOf('"')];
         return (client, socketId);

@@ -12,14 +12,14 @@ namespace Fatechat.Tests.Support;
 /// </summary>
 public sealed class EngineWebSocketClient : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket;
+    private readonly WebSocket _socket;
     private readonly Channel<EngineMessage> _received = Channel.CreateUnbounded<EngineMessage>();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task _readLoop = Task.CompletedTask;
     private int _disposed;
 
-    private EngineWebSocketClient(ClientWebSocket socket, bool autoPong)
+    private EngineWebSocketClient(WebSocket socket, bool autoPong)
     {
         _socket = socket;
         AutoPong = autoPong;
@@ -44,6 +44,12 @@ public sealed class EngineWebSocketClient : IAsyncDisposable
             throw;
         }
 
+        return Over(socket, autoPong);
+    }
+
+    /// <summary>Takes over a WebSocket opened some other way, e.g. over a stream after a hand-written handshake.</summary>
+    public static EngineWebSocketClient Over(WebSocket socket, bool autoPong = false)
+    {
         var client = new EngineWebSocketClient(socket, autoPong);
         client._readLoop = client.ReadLoopAsync();
         return client;

@@ -37,27 +37,17 @@ internal sealed class WebSocketSender
     {
         while (HasWork && _socket.WriteLock.Wait(0))
         {
-            ValueTask<FlushResult> flush;
-            try
-            {
-                flush = WriteBatch();
-            }
-            catch (Exception exception) when (WebSocketTransport.IsTransportFailure(exception))
-            {
-                Stop();
-                _socket.WriteLock.Release();
-                return;
-            }
-
-            if (!flush.IsCompleted)
-            {
-                _ = CompleteFlushAsync(flush);
-                return;
-            }
-
             FlushResult result;
             try
             {
+                ValueTask<FlushResult> flush = WriteBatch();
+                if (!flush.IsCompleted)
+                {
+                    // The pipe is full: the rest continues when it drains, still holding the lock.
+                    _ = CompleteFlushAsync(flush);
+                    return;
+                }
+
                 result = flush.GetAwaiter().GetResult();
             }
             catch (Exception exception) when (WebSocketTransport.IsTransportFailure(exception))
