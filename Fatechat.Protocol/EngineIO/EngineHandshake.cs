@@ -1,3 +1,4 @@
+using Fatechat.Protocol.EngineIO.Transports;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -23,29 +24,40 @@ public sealed class EngineHandshake
             query[pair.Key] = pair.Value;
         }
 
-        Headers = headers;
-        Query = new QueryCollection(query);
+        _headers = headers;
+        _query = new QueryCollection(query);
         Address = context.Connection.RemoteIpAddress?.ToString() ?? "";
-        Url = context.Request.Path + context.Request.QueryString;
+        _url = context.Request.Path + context.Request.QueryString;
         Secure = context.Request.IsHttps;
         Time = time;
     }
 
-    /// <summary>For a WebSocket request read below Kestrel's HTTP layer; the collections are the session's own.</summary>
-    internal EngineHandshake(IHeaderDictionary headers, IQueryCollection query, string address, string url, DateTimeOffset time)
+    /// <summary>
+    /// For a WebSocket request read below Kestrel's HTTP layer: only the head's bytes are kept, and
+    /// <see cref="Headers"/>, <see cref="Query"/> and <see cref="Url"/> are parsed from them on each access, so an
+    /// idle connection does not carry header collections that are read once, at connect.
+    /// </summary>
+    internal EngineHandshake(WebSocketRequestHead head, string enginePath, string address, DateTimeOffset time)
     {
-        Headers = headers;
-        Query = query;
+        _head = head.Bytes;
+        _enginePath = enginePath;
         Address = address;
-        Url = url;
         Time = time;
     }
 
-    /// <summary>Request headers; look-ups ignore case.</summary>
-    public IHeaderDictionary Headers { get; }
-    public IQueryCollection Query { get; }
+    private readonly IHeaderDictionary? _headers;
+    private readonly IQueryCollection? _query;
+    private readonly string? _url;
+    private readonly byte[]? _head;
+    private readonly string? _enginePath;
+
+    /// <summary>Request headers; look-ups ignore case. Read what you need once: it may be parsed on each access.</summary>
+    public IHeaderDictionary Headers => _headers ?? Reread().Headers;
+    public IQueryCollection Query => _query ?? Reread().Query;
     public string Address { get; }
-    public string Url { get; }
+    public string Url => _url ?? Reread().Target;
     public bool Secure { get; }
     public DateTimeOffset Time { get; }
+
+    private WebSocketRequestHead Reread() => WebSocketRequestHead.Reread(_head!, _enginePath!);
 }

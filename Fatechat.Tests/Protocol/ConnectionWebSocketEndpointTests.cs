@@ -45,6 +45,32 @@ public sealed class ConnectionWebSocketEndpointTests : ConformanceHostFixture
     }
 
     [Test]
+    public async Task HandshakeHeadersQueryAndUrlReachTheApplication()
+    {
+        const string Nsp = "/handshake-echo";
+        Io.Of(Nsp).OnConnection(socket => socket.Emit("handshake", new
+        {
+            header = socket.Handshake.Headers["X-Fatechat-Test"].ToString(),
+            host = socket.Handshake.Headers.Host.ToString(),
+            extra = socket.Handshake.Query["extra"].ToString(),
+            url = socket.Handshake.Url,
+        }));
+        await using var connection = await RawConnection.OpenAsync(BaseUri);
+        string head = WebSocketHead("EIO=4&transport=websocket&extra=a%20b");
+
+        await connection.WriteAsync(head.Replace("Upgrade: websocket\r\n", "Upgrade: websocket\r\nx-fatechat-test: first\r\nX-Fatechat-Test: second\r\n"));
+
+        AssertSwitchedByConnectionPath(await connection.ReadResponseHeadAsync());
+        await using var socket = connection.StartWebSocket();
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("0{"));
+        await socket.SendAsync($"40{Nsp},");
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith($"40{Nsp},{{\"sid\""));
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo(
+            $"42{Nsp},[\"handshake\",{{\"header\":\"first,second\",\"host\":\"{BaseUri.Authority}\",\"extra\":\"a b\"," +
+            $"\"url\":\"/socket.io/?EIO=4&transport=websocket&extra=a%20b\"}}]"));
+    }
+
+    [Test]
     public async Task HandshakeSentOneByteAtATimeIsServedOnConnectionPath()
     {
         await using var connection = await RawConnection.OpenAsync(BaseUri);

@@ -48,7 +48,7 @@ internal static class ConnectionWebSocketEndpoint
 
         var head = accepted.Head;
         string address = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
-        var handshake = new EngineHandshake(head.Headers, head.Query, address, head.Target, server.UtcNow);
+        var handshake = new EngineHandshake(head, options.Path, address, server.UtcNow);
         var session = server.Open(handshake, EngineConnection.WebSocketName);
         // The 101 waits in the pipe and leaves with the open packet: one send.
         byte[] open = EngineIORequestHandler.OpenPacket(server, session, upgrades: false);

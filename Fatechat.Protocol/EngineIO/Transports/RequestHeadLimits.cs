@@ -10,6 +10,9 @@ internal readonly record struct RequestHeadLimits(int MaxRequestLineSize, int Ma
 {
     public static RequestHeadLimits KestrelDefaults { get; } = From(new KestrelServerLimits());
 
+    /// <summary>For reading again a head that was already checked.</summary>
+    public static RequestHeadLimits None { get; } = new(int.MaxValue, int.MaxValue, int.MaxValue);
+
     public static RequestHeadLimits From(KestrelServerLimits limits) =>
         new(limits.MaxRequestLineSize, limits.MaxRequestHeaderCount, limits.MaxRequestHeadersTotalSize);
 }

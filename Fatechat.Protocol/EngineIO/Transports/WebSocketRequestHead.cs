@@ -33,8 +33,9 @@ internal sealed class WebSocketRequestHead
 
     private static ReadOnlySpan<byte> EndOfHead => "\r\n\r\n"u8;
 
-    private WebSocketRequestHead(string target, QueryCollection query, HeaderDictionary headers, long length)
+    private WebSocketRequestHead(byte[] bytes, string target, QueryCollection query, HeaderDictionary headers, long length)
     {
+        Bytes = bytes;
         Target = target;
         Query = query;
         Headers = headers;
@@ -48,6 +49,17 @@ internal sealed class WebSocketRequestHead
 
     /// <summary>Bytes of the head including its blank line: what to consume once the request is taken.</summary>
     public long Length { get; }
+
+    /// <summary>
+    /// The head's bytes without the blank line: a session keeps these (about 250 bytes) rather than the parsed
+    /// collections (over 1 KB), and <see cref="Reread"/> turns them back into headers and query when asked.
+    /// </summary>
+    public byte[] Bytes { get; }
+
+    /// <summary>Parses again a head that <see cref="TryParse(in ReadOnlySequence{byte}, string, RequestHeadLimits, out WebSocketRequestHead?)"/> accepted.</summary>
+    public static WebSocketRequestHead Reread(byte[] bytes, string path) =>
+        Parse(bytes, path, RequestHeadLimits.None, bytes.Length + EndOfHead.Length)
+        ?? throw new InvalidOperationException("The request head was accepted before and cannot be refused now.");
 
     /// <summary>
     /// Scans <paramref name="buffer"/> for a <c>GET</c> of <paramref name="path"/> (such as <c>/socket.io/</c>,
@@ -72,18 +84,9 @@ internal sealed class WebSocketRequestHead
             return RequestHeadScan.NotOurs;
         }
 
-        int length = (int)content.Length;
-        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            content.CopyTo(rented);
-            head = Parse(rented.AsSpan(0, length), path, limits, length + EndOfHead.Length);
-            return head is null ? RequestHeadScan.NotOurs : RequestHeadScan.Complete;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        byte[] bytes = content.ToArray();
+        head = Parse(bytes, path, limits, bytes.Length + EndOfHead.Length);
+        return head is null ? RequestHeadScan.NotOurs : RequestHeadScan.Complete;
     }
 
     /// <summary>True while the bytes so far agree with <c>GET /path</c>; decided on the first bytes of a request.</summary>
@@ -105,7 +108,7 @@ internal sealed class WebSocketRequestHead
         return true;
     }
 
-    private static WebSocketRequestHead? Parse(ReadOnlySpan<byte> bytes, string path, RequestHeadLimits limits, long length)
+    private static WebSocketRequestHead? Parse(byte[] bytes, string path, RequestHeadLimits limits, long length)
     {
         foreach (byte b in bytes)
         {
@@ -150,7 +153,7 @@ internal sealed class WebSocketRequestHead
         }
 
         var query = new QueryCollection(QueryHelpers.ParseQuery(target[queryStart..]));
-        return new WebSocketRequestHead(target, query, headers, length);
+        return new WebSocketRequestHead(bytes, target, query, headers, length);
     }
 
     /// <summary>A CR or LF left inside a line once the head was split on CRLF.</summary>
