@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Fatechat.Protocol.EngineIO.Transports;
 using Fatechat.Protocol.Logging;
 
@@ -14,7 +13,7 @@ public sealed class EngineConnection
     internal const string WebSocketName = "websocket";
 
     private readonly EngineIOServer _server;
-    private readonly Channel<OutboundFrame> _outbound;
+    private readonly OutboundQueue _outbound;
     private readonly CancellationTokenSource _aborted = new();
     private readonly object _heartbeatLock = new();
     private long _nextPingAt;
@@ -36,12 +35,7 @@ public sealed class EngineConnection
         Id = id;
         Handshake = handshake;
         _transport = transport;
-        _outbound = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(server.Options.MaxQueuedFrames)
-        {
-            SingleReader = false,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+        _outbound = new OutboundQueue(server.Options.MaxQueuedFrames);
         _nextPingAt = server.Now + server.PingIntervalTicks;
     }
 
@@ -64,7 +58,7 @@ public sealed class EngineConnection
     /// <summary>Cancelled a short grace period after close: transports stop waiting on the client then.</summary>
     internal CancellationToken Aborted => _aborted.Token;
 
-    internal ChannelReader<OutboundFrame> Outbound => _outbound.Reader;
+    internal OutboundQueue Outbound => _outbound;
 
     internal bool IsUpgrading => _upgrading;
 
@@ -74,7 +68,7 @@ public sealed class EngineConnection
     /// </summary>
     public bool Send(in OutboundFrame frame)
     {
-        if (_outbound.Writer.TryWrite(frame))
+        if (_outbound.TryWrite(frame))
         {
             _sender?.Pump();
             return true;
@@ -115,7 +109,7 @@ public sealed class EngineConnection
             _server.Remove(this);
         }
 
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         _sender?.Pump();
         _pollRelease?.TrySetResult();
         _aborted.CancelAfter(_server.CloseGracePeriod);

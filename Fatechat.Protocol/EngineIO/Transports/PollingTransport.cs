@@ -27,9 +27,9 @@ internal static class PollingTransport
         {
             bool closedBefore = !connection.IsOpen;
             var outbound = connection.Outbound;
-            if (!outbound.TryPeek(out _))
+            if (outbound.Count == 0)
             {
-                Task ready = outbound.WaitToReadAsync(context.RequestAborted).AsTask();
+                Task ready = outbound.WaitToReadAsync(context.RequestAborted);
                 await Task.WhenAny(ready, released);
                 if (context.RequestAborted.IsCancellationRequested)
                 {

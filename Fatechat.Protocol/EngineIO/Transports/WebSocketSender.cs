@@ -66,7 +66,7 @@ internal sealed class WebSocketSender
         }
     }
 
-    private bool HasWork => !_stopped && (_connection.Outbound.Count > 0 || _connection.Outbound.Completion.IsCompleted);
+    private bool HasWork => !_stopped && (_connection.Outbound.Count > 0 || _connection.Outbound.IsDone);
 
     /// <summary>Writes what is queued (up to <see cref="MaxBatchBytes"/>), or the close frame once the queue has ended.</summary>
     private ValueTask<FlushResult> WriteBatch()
@@ -87,7 +87,7 @@ internal sealed class WebSocketSender
             }
         }
 
-        if (batched == 0 && outbound.Completion.IsCompleted)
+        if (batched == 0 && outbound.IsDone)
         {
             _socket.WriteCloseFrame(1000);
             _stopped = true;

@@ -1,0 +1,130 @@
+namespace Fatechat.Protocol.EngineIO;
+
+/// <summary>
+/// A session's bounded queue of outbound frames: a ring buffer under a lock, grown on demand, with at most one
+/// waiter (the pending GET of a polling session; WebSocket sessions never wait, their sender is called on write).
+/// It stands in for a bounded <c>Channel&lt;T&gt;</c>, whose reader, writer and four pre-allocated waiter objects cost
+/// about 700 bytes per idle connection.
+/// </summary>
+internal sealed class OutboundQueue(int capacity)
+{
+    private const int InitialSize = 4;
+
+    private readonly Lock _lock = new();
+    private OutboundFrame[] _items = [];
+    private int _head;
+    private int _count;
+    private bool _completed;
+    private TaskCompletionSource<bool>? _waiter;
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Completed and drained: nothing will ever be read again.</summary>
+    public bool IsDone
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _completed && _count == 0;
+            }
+        }
+    }
+
+    /// <summary>Queues a frame; false when the queue is full or completed.</summary>
+    public bool TryWrite(in OutboundFrame frame)
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_lock)
+        {
+            if (_completed || _count == capacity)
+            {
+                return false;
+            }
+
+            if (_count == _items.Length)
+            {
+                Grow();
+            }
+
+            _items[(_head + _count) % _items.Length] = frame;
+            _count++;
+            waiter = _waiter;
+            _waiter = null;
+        }
+
+        waiter?.TrySetResult(true);
+        return true;
+    }
+
+    public bool TryRead(out OutboundFrame frame)
+    {
+        lock (_lock)
+        {
+            if (_count == 0)
+            {
+                frame = default;
+                return false;
+            }
+
+            frame = _items[_head];
+            _items[_head] = default; // the payload is not held past its delivery
+            _head = (_head + 1) % _items.Length;
+            _count--;
+            return true;
+        }
+    }
+
+    /// <summary>No more writes; what is queued can still be read.</summary>
+    public void Complete()
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_lock)
+        {
+            _completed = true;
+            waiter = _waiter;
+            _waiter = null;
+        }
+
+        waiter?.TrySetResult(false);
+    }
+
+    /// <summary>True once a frame can be read; false once the queue is completed and empty.</summary>
+    public Task<bool> WaitToReadAsync(CancellationToken cancellation)
+    {
+        Task<bool> waiting;
+        lock (_lock)
+        {
+            if (_count > 0 || _completed)
+            {
+                return Task.FromResult(_count > 0);
+            }
+
+            _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiting = _waiter.Task;
+        }
+
+        return waiting.WaitAsync(cancellation);
+    }
+
+    private void Grow()
+    {
+        var larger = new OutboundFrame[Math.Min(capacity, Math.Max(InitialSize, _items.Length * 2))];
+        for (int i = 0; i < _count; i++)
+        {
+            larger[i] = _items[(_head + i) % _items.Length];
+        }
+
+        _items = larger;
+        _head = 0;
+    }
+}
