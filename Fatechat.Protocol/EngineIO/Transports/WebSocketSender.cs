@@ -52,8 +52,7 @@ internal sealed class WebSocketSender
             }
             catch (Exception exception) when (WebSocketTransport.IsTransportFailure(exception))
             {
-                Stop();
-                _socket.WriteLock.Release();
+                StopAndRelease();
                 return;
             }
 
@@ -105,8 +104,7 @@ internal sealed class WebSocketSender
         }
         catch (Exception exception) when (WebSocketTransport.IsTransportFailure(exception))
         {
-            Stop();
-            _socket.WriteLock.Release();
+            StopAndRelease();
             return;
         }
 
@@ -134,6 +132,12 @@ internal sealed class WebSocketSender
         }
 
         return true;
+    }
+
+    private void StopAndRelease()
+    {
+        Stop();
+        _socket.WriteLock.Release();
     }
 
     private void Stop()
