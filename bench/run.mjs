@@ -7,6 +7,7 @@
 //   node bench/run.mjs --full-backends          adds Fatechat on MySQL/Redis/Kafka (set MYSQL_CONNECTION,
 //                                               REDIS_CONNECTION, KAFKA_BOOTSTRAP_SERVERS to services you started)
 //   --servers fatechat,peer,ceiling             choose the columns;  --only connect-ws,rtt   choose scenarios
+//   --runs 3                                    repeat every server in turn 3 times; the table shows medians
 // Results: the table on stdout, all raw JSON lines in bench/results/<time>.json and the table beside it.
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -27,8 +28,10 @@ const { values: v } = parseArgs({
     "full-backends": { type: "boolean", default: false },
     servers: { type: "string" },
     only: { type: "string" },
+    runs: { type: "string", default: "1" },
   },
 });
+const runs = Math.max(1, Number(v.runs) || 1);
 
 const catalogue = serverCatalogue();
 const serverNames = v.servers
@@ -67,9 +70,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => stopAll().finally(() => process.exit(130)));
 }
 
-const results = {};
-const runStarted = Date.now();
-try {
+/** Every server in turn through the plan: { serverName: { scenarioId: result | {error} } }. */
+async function runRound(round) {
+  const results = {};
+  const logSuffix = runs > 1 ? `-run${round}` : "";
   for (const name of serverNames) {
     const server = catalogue[name];
     results[name] = {};
@@ -78,7 +82,7 @@ try {
       say(`${name}: building`);
       server.build(repo);
       const spec = server.start(repo);
-      logFile = createWriteStream(path.join(outDir, `${stamp}-${name}.log`));
+      logFile = createWriteStream(path.join(outDir, `${stamp}${logSuffix}-${name}.log`));
       started = await startServer({ ...spec, name, port: server.port, logFile });
     } catch (err) {
       // One server that cannot be built or started leaves an empty column, not an aborted run.
@@ -113,6 +117,17 @@ try {
       logFile.end();
     }
   }
+  return results;
+}
+
+// Rounds go through every server in turn, so a machine that drifts during the run weighs on all columns alike.
+const rounds = [];
+const runStarted = Date.now();
+try {
+  for (let round = 1; round <= runs; round++) {
+    if (runs > 1) say(`run ${round} of ${runs}`);
+    rounds.push(await runRound(round));
+  }
 } finally {
   await stopAll();
 }
@@ -120,10 +135,11 @@ try {
 const header =
   `Fatechat benchmark, ${v.quick ? "quick" : "full"} mode, ${new Date().toISOString().slice(0, 10)}; ` +
   `${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-  `Node ${process.version}; ${Math.round((Date.now() - runStarted) / 1000)} s`;
-const table = renderTable(results, serverNames);
-const notes = renderNotes(results);
+  `Node ${process.version}; ${Math.round((Date.now() - runStarted) / 1000)} s` +
+  (runs > 1 ? `; medians of ${runs} runs` : "");
+const table = renderTable(rounds, serverNames);
+const notes = renderNotes(rounds);
 const report = [header, "", table, "", ...notes.map((n) => `- ${n}`)].join("\n");
-writeFileSync(path.join(outDir, `${stamp}.json`), JSON.stringify({ header, servers: serverNames, results }, null, 1));
+writeFileSync(path.join(outDir, `${stamp}.json`), JSON.stringify({ header, servers: serverNames, rounds }, null, 1));
 writeFileSync(path.join(outDir, `${stamp}.md`), report + "\n");
 console.log(report);

@@ -27,8 +27,11 @@ const fmt = (v) => {
 };
 const ratio = (a, b) => (a === null || a === undefined || !b ? "–" : `${(a / b).toFixed(2)}×`);
 
-/** results: { serverName: { scenarioId: result | {error} } }; subjects: the Fatechat columns to compare. */
-export function renderTable(results, serverNames) {
+/**
+ * rounds: one { serverName: { scenarioId: result | {error} } } per run; each figure is the median over the runs
+ * that produced it. subjects: the Fatechat columns to compare.
+ */
+export function renderTable(rounds, serverNames) {
   const subjects = serverNames.filter((s) => s.startsWith("fatechat"));
   const header = ["figure", "better", ...serverNames];
   for (const s of subjects) {
@@ -36,7 +39,7 @@ export function renderTable(results, serverNames) {
     if (serverNames.includes("ceiling")) header.push(`${s}/ceiling`);
   }
   const rows = figures.map((f) => {
-    const values = Object.fromEntries(serverNames.map((s) => [s, valueOf(results[s]?.[f.key], f.pick)]));
+    const values = Object.fromEntries(serverNames.map((s) => [s, median(rounds.map((r) => valueOf(r[s]?.[f.key], f.pick)))]));
     const row = [f.label, f.better, ...serverNames.map((s) => fmt(values[s]))];
     for (const s of subjects) {
       if (serverNames.includes("peer")) row.push(ratio(values[s], values.peer));
@@ -46,6 +49,13 @@ export function renderTable(results, serverNames) {
   });
   const lines = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);
   return lines.join("\n");
+}
+
+function median(values) {
+  const known = values.filter((x) => x !== null && x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (known.length === 0) return null;
+  const mid = Math.floor(known.length / 2);
+  return known.length % 2 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
 }
 
 function valueOf(result, pick) {
@@ -58,18 +68,22 @@ function valueOf(result, pick) {
 }
 
 /** Warnings that qualify the figures: a saturated generator, neighbours using the CPU, failed scenarios. */
-export function renderNotes(results) {
+export function renderNotes(rounds) {
   const notes = [];
-  for (const [server, byScenario] of Object.entries(results)) {
-    for (const [scenario, r] of Object.entries(byScenario)) {
-      if (r.error) notes.push(`${server} ${scenario}: FAILED — ${r.error.split("\n")[0]}`);
-      const loadgens = [r.loadgen, ...(r.steps ?? []).map((s) => ({ saturated: s.loadgenSaturated }))].filter(Boolean);
-      if (loadgens.some((l) => l.saturated)) notes.push(`${server} ${scenario}: a load-generator worker was CPU-saturated`);
-      const other = Math.max(r.loadgen?.otherProcessesCores ?? 0, ...(r.steps ?? []).map((s) => s.otherProcessesCores ?? 0));
-      if (other > 0.25) notes.push(`${server} ${scenario}: other processes used ${other} cores meanwhile`);
-      if (r.busyCoresBefore >= 0.3) notes.push(`${server} ${scenario}: machine was busy (${r.busyCoresBefore} cores) when it started`);
-      if (r.failed > 0) notes.push(`${server} ${scenario}: ${r.failed} clients failed to connect`);
-      if (r.hitRampMax) notes.push(`${server} ramp: reached --ramp-max without failing`);
+  for (const [i, results] of rounds.entries()) {
+    const run = rounds.length > 1 ? `run ${i + 1}: ` : "";
+    for (const [server, byScenario] of Object.entries(results)) {
+      for (const [scenario, r] of Object.entries(byScenario)) {
+        const note = (text) => notes.push(`${run}${server} ${text}`);
+        if (r.error) note(`${scenario}: FAILED — ${r.error.split("\n")[0]}`);
+        const loadgens = [r.loadgen, ...(r.steps ?? []).map((s) => ({ saturated: s.loadgenSaturated }))].filter(Boolean);
+        if (loadgens.some((l) => l.saturated)) note(`${scenario}: a load-generator worker was CPU-saturated`);
+        const other = Math.max(r.loadgen?.otherProcessesCores ?? 0, ...(r.steps ?? []).map((s) => s.otherProcessesCores ?? 0));
+        if (other > 0.25) note(`${scenario}: other processes used ${other} cores meanwhile`);
+        if (r.busyCoresBefore >= 0.3) note(`${scenario}: machine was busy (${r.busyCoresBefore} cores) when it started`);
+        if (r.failed > 0) note(`${scenario}: ${r.failed} clients failed to connect`);
+        if (r.hitRampMax) note(`ramp: reached --ramp-max without failing`);
+      }
     }
   }
   return notes;
