@@ -41,7 +41,17 @@ internal static class ConnectionWebSocketEndpoint
         var options = server.Options;
         if (accepted.Upgrading is { } upgrading)
         {
-            await output.FlushAsync();
+            try
+            {
+                await output.FlushAsync();
+            }
+            catch (Exception exception) when (WebSocketTransport.IsTransportFailure(exception))
+            {
+                // The client left before the 101 went out: the session stays on polling and may try again.
+                upgrading.CancelUpgrade();
+                return true;
+            }
+
             await WebSocketTransport.RunUpgradeAsync(upgrading, socket, options.MaxPayload, TimeSpan.FromMilliseconds(options.UpgradeTimeoutMs));
             return true;
         }
