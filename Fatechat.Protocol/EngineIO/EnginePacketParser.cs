@@ -33,8 +33,8 @@ public static class EnginePacketParser
     }
 
     /// <summary>
-    /// Splits a polling body into packets. Base64 packets are decoded into <paramref name="scratch"/>-owned
-    /// arrays. Returns false at the first malformed packet (empty record, unknown type, bad base64).
+    /// Splits a polling body into <paramref name="packets"/>; base64 packets are decoded into arrays of their own.
+    /// Returns false at the first malformed packet (empty record, unknown type, bad base64).
     /// </summary>
     public static bool TryParsePayload(ReadOnlyMemory<byte> body, List<EnginePacket> packets)
     {

@@ -28,6 +28,18 @@ internal sealed class OutboundQueue(int capacity)
         }
     }
 
+    /// <summary>Something to read, or completed (so that the end can be acted on): one lock for the sender's check.</summary>
+    public bool HasPendingOrCompleted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count > 0 || _completed;
+            }
+        }
+    }
+
     /// <summary>Completed and drained: nothing will ever be read again.</summary>
     public bool IsDone
     {

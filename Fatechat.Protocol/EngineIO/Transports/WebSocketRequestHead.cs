@@ -33,6 +33,8 @@ internal sealed class WebSocketRequestHead
 
     private static ReadOnlySpan<byte> EndOfHead => "\r\n\r\n"u8;
 
+    private static ReadOnlySpan<byte> Get => "GET "u8;
+
     private WebSocketRequestHead(byte[] bytes, string target, QueryCollection query, HeaderDictionary headers, long length)
     {
         Bytes = bytes;
@@ -72,14 +74,20 @@ internal sealed class WebSocketRequestHead
     public static RequestHeadScan TryParse(in ReadOnlySequence<byte> buffer, string path, RequestHeadLimits limits, out WebSocketRequestHead? head)
     {
         head = null;
+        // Decided on the first bytes for every other request, before any search for the end of the head.
+        if (!CouldBeFor(buffer, path))
+        {
+            return RequestHeadScan.NotOurs;
+        }
+
         int maxLength = Math.Min(MaxLength, limits.MaxHeadersTotalSize);
         var reader = new SequenceReader<byte>(buffer);
         if (!reader.TryReadTo(out ReadOnlySequence<byte> content, EndOfHead))
         {
-            return buffer.Length > maxLength || !CouldBeFor(buffer, path) ? RequestHeadScan.NotOurs : RequestHeadScan.Incomplete;
+            return buffer.Length > maxLength ? RequestHeadScan.NotOurs : RequestHeadScan.Incomplete;
         }
 
-        if (content.Length + EndOfHead.Length > maxLength || !CouldBeFor(buffer, path))
+        if (content.Length + EndOfHead.Length > maxLength)
         {
             return RequestHeadScan.NotOurs;
         }
@@ -92,14 +100,16 @@ internal sealed class WebSocketRequestHead
     /// <summary>True while the bytes so far agree with <c>GET /path</c>; decided on the first bytes of a request.</summary>
     private static bool CouldBeFor(in ReadOnlySequence<byte> buffer, string path)
     {
-        // "GET " + path without its last slash; the rest of the target is checked once the head is whole.
-        string prefix = "GET " + path.TrimEnd('/');
-        Span<byte> start = stackalloc byte[Math.Min(prefix.Length, 64)];
-        int available = (int)Math.Min(buffer.Length, start.Length);
+        // "GET " + path without its last slash; the rest of the target is checked once the head is whole. Runs on
+        // the first bytes of every connection, so it compares in place rather than building the prefix.
+        ReadOnlySpan<char> bare = path.AsSpan().TrimEnd('/');
+        Span<byte> start = stackalloc byte[64];
+        int available = (int)Math.Min(buffer.Length, Math.Min(Get.Length + bare.Length, start.Length));
         buffer.Slice(0, available).CopyTo(start);
         for (int i = 0; i < available; i++)
         {
-            if (start[i] != prefix[i])
+            int expected = i < Get.Length ? Get[i] : bare[i - Get.Length];
+            if (start[i] != expected)
             {
                 return false;
             }
@@ -168,7 +178,7 @@ internal sealed class WebSocketRequestHead
     /// <summary><c>/socket.io/?…</c> or <c>/socket.io?…</c>: the engine's path itself, with a query.</summary>
     private static bool IsEngineTarget(string target, string path, out int queryStart)
     {
-        string bare = path.TrimEnd('/');
+        ReadOnlySpan<char> bare = path.AsSpan().TrimEnd('/');
         queryStart = target.IndexOf('?');
         if (queryStart < 0)
         {
@@ -176,7 +186,7 @@ internal sealed class WebSocketRequestHead
         }
 
         ReadOnlySpan<char> targetPath = target.AsSpan(0, queryStart);
-        return targetPath.SequenceEqual(bare) || targetPath.SequenceEqual(bare + "/");
+        return targetPath.SequenceEqual(bare) || (targetPath.Length == bare.Length + 1 && targetPath.StartsWith(bare) && targetPath[^1] == '/');
     }
 
     private static bool TryParseHeader(string line, out string name, out string value)

@@ -65,7 +65,7 @@ internal sealed class WebSocketSender
         }
     }
 
-    private bool HasWork => !_stopped && (_connection.Outbound.Count > 0 || _connection.Outbound.IsDone);
+    private bool HasWork => !_stopped && _connection.Outbound.HasPendingOrCompleted;
 
     /// <summary>Writes what is queued (up to <see cref="MaxBatchBytes"/>), or the close frame once the queue has ended.</summary>
     private ValueTask<FlushResult> WriteBatch()
