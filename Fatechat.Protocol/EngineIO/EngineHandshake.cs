@@ -37,11 +37,12 @@ public sealed class EngineHandshake
     /// <see cref="Headers"/>, <see cref="Query"/> and <see cref="Url"/> are parsed from them on each access, so an
     /// idle connection does not carry header collections that are read once, at connect.
     /// </summary>
-    internal EngineHandshake(WebSocketRequestHead head, string enginePath, string address, DateTimeOffset time)
+    internal EngineHandshake(WebSocketRequestHead head, string enginePath, string address, bool secure, DateTimeOffset time)
     {
         _head = head.Bytes;
         _enginePath = enginePath;
         Address = address;
+        Secure = secure;
         Time = time;
     }
 
@@ -56,6 +57,7 @@ public sealed class EngineHandshake
     public IQueryCollection Query => _query ?? Reread().Query;
     public string Address { get; }
     public string Url => _url ?? Reread().Target;
+    /// <summary>True when the request came over TLS to this server (not behind a TLS-terminating proxy).</summary>
     public bool Secure { get; }
     public DateTimeOffset Time { get; }
 

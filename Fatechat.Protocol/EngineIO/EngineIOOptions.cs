@@ -17,6 +17,11 @@ public sealed class EngineIOOptions
     public bool AllowUpgrades { get; set; } = true;
     /// <summary>Frames queued for one client before it counts as too slow and is disconnected.</summary>
     public int MaxQueuedFrames { get; set; } = 4096;
+    /// <summary>
+    /// How long the connection door (<c>UseSocketIOWebSockets</c>) waits for a new connection's first request head;
+    /// a connection that has sent no whole head by then is handed to Kestrel's HTTP layer and its own timeouts.
+    /// </summary>
+    public int RequestHeadTimeoutMs { get; set; } = 10_000;
     /// <summary>CORS for the Engine.IO endpoint; null leaves CORS headers out, as Node does by default.</summary>
     public EngineIOCorsOptions? Cors { get; set; }
 }

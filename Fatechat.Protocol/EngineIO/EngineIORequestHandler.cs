@@ -6,118 +6,62 @@ using Microsoft.AspNetCore.Http;
 namespace Fatechat.Protocol.EngineIO;
 
 /// <summary>
-/// Routes a request to the handshake, a transport, or an error, checking it as Node's
-/// <c>Server.verify</c> does (socketio/socket.io packages/engine.io/lib/server.ts).
+/// The HTTP door: answers CORS, then executes whatever <see cref="Admission.Decide"/> makes of the request — a
+/// handshake, a transport, or an Engine.IO error.
 /// </summary>
 internal static class EngineIORequestHandler
 {
     public static async Task HandleAsync(EngineIOServer server, HttpContext context)
     {
         var options = server.Options;
-        var request = context.Request;
-        if (options.Cors is { } cors && WriteCorsHeaders(context, cors) && HttpMethods.IsOptions(request.Method))
+        if (options.Cors is { } cors && WriteCorsHeaders(context, cors) && HttpMethods.IsOptions(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
 
-        string? transport = request.Query["transport"];
-        bool isWebSocket = WebSocketHandshake.IsUpgradeRequest(context);
-        if (!IsAllowedTransport(options, transport))
+        var request = EngineRequest.From(context, options.Path);
+        var admission = Admission.Decide(server, request);
+        switch (admission.Kind)
         {
-            await WriteErrorAsync(context, EngineIOError.UnknownTransport);
-            return;
-        }
-
-        // A plain HTTP request may not claim the websocket transport, nor an upgrade request the polling one.
-        if (isWebSocket != (transport == EngineConnection.WebSocketName))
-        {
-            await WriteErrorAsync(context, EngineIOError.BadRequest);
-            return;
-        }
-
-        if (request.Query["EIO"] != "4")
-        {
-            await WriteErrorAsync(context, EngineIOError.UnsupportedProtocolVersion);
-            return;
-        }
-
-        string? sid = request.Query["sid"];
-        if (sid is null)
-        {
-            await HandshakeAsync(server, context, isWebSocket);
-            return;
-        }
-
-        if (!server.TryGet(sid, out EngineConnection connection))
-        {
-            await WriteErrorAsync(context, EngineIOError.UnknownSid);
-            return;
-        }
-
-        if (isWebSocket)
-        {
-            if (!options.AllowUpgrades || !connection.TryClaimUpgrade())
-            {
-                await WriteErrorAsync(context, EngineIOError.BadRequest);
-                return;
-            }
-
-            var socket = await WebSocketHandshake.AcceptAsync(context);
-            if (socket is null)
-            {
-                connection.CancelUpgrade();
-                return;
-            }
-
-            await WebSocketTransport.RunUpgradeAsync(connection, socket, options.MaxPayload, TimeSpan.FromMilliseconds(options.UpgradeTimeoutMs));
-            return;
-        }
-
-        if (connection.Transport != EngineConnection.PollingName)
-        {
-            // The session moved to WebSocket: its old transport is refused.
-            await WriteErrorAsync(context, EngineIOError.BadRequest);
-            return;
-        }
-
-        if (HttpMethods.IsGet(request.Method))
-        {
-            await PollingTransport.HandleGetAsync(context, connection);
-        }
-        else if (HttpMethods.IsPost(request.Method))
-        {
-            await PollingTransport.HandlePostAsync(context, connection, options.MaxPayload);
-        }
-        else
-        {
-            await WriteErrorAsync(context, EngineIOError.BadRequest);
+            case AdmissionKind.OpenPolling:
+                await OpenPollingAsync(server, context, request);
+                break;
+            case AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket:
+                await ServeWebSocketAsync(server, context, request, admission);
+                break;
+            case AdmissionKind.PollingGet:
+                await PollingTransport.HandleGetAsync(context, admission.Session!);
+                break;
+            case AdmissionKind.PollingPost:
+                await PollingTransport.HandlePostAsync(context, admission.Session!, options.MaxPayload);
+                break;
+            default:
+                await WriteErrorAsync(context, admission.Error!);
+                break;
         }
     }
 
-    private static async Task HandshakeAsync(EngineIOServer server, HttpContext context, bool isWebSocket)
+    private static async Task ServeWebSocketAsync(EngineIOServer server, HttpContext context, EngineRequest request, Admission admission)
     {
-        if (!isWebSocket && !HttpMethods.IsGet(context.Request.Method))
+        WebSocketConnection socket;
+        try
         {
-            await WriteErrorAsync(context, EngineIOError.BadHandshakeMethod);
+            socket = await WebSocketHandshake.AcceptAsync(context, request.WebSocketKey!);
+        }
+        catch (Exception exception) when (WebSocketTransport.IsTransportFailure(exception))
+        {
+            // The client left before the 101 went out: a polling session stays on polling and may try again.
+            admission.Session?.CancelUpgrade();
             return;
         }
 
-        var handshake = new EngineHandshake(context, server.UtcNow);
-        if (isWebSocket)
-        {
-            var socket = await WebSocketHandshake.AcceptAsync(context);
-            if (socket is null)
-            {
-                return;
-            }
+        await WebSocketTransport.ServeAsync(server, admission, request, socket);
+    }
 
-            var connection = server.Open(handshake, EngineConnection.WebSocketName);
-            await WebSocketTransport.RunAsync(connection, socket, OpenPacket(server, connection, upgrades: false), server.Options.MaxPayload);
-            return;
-        }
-
-        var polling = server.Open(handshake, EngineConnection.PollingName);
+    private static async Task OpenPollingAsync(EngineIOServer server, HttpContext context, EngineRequest request)
+    {
+        var polling = server.Open(request.CreateHandshake(server.UtcNow), EngineConnection.PollingName);
         byte[] body = OpenPacket(server, polling, upgrades: server.Options.AllowUpgrades && server.Options.AllowWebSocket);
         context.Response.ContentType = "text/plain; charset=UTF-8";
         context.Response.ContentLength = body.Length;
@@ -149,13 +93,6 @@ internal static class EngineIORequestHandler
 
         return buffer.WrittenSpan.ToArray();
     }
-
-    private static bool IsAllowedTransport(EngineIOOptions options, string? transport) => transport switch
-    {
-        EngineConnection.PollingName => options.AllowPolling,
-        EngineConnection.WebSocketName => options.AllowWebSocket,
-        _ => false,
-    };
 
     /// <summary>Adds CORS headers for a request with an allowed Origin; true when it had one.</summary>
     private static bool WriteCorsHeaders(HttpContext context, EngineIOCorsOptions cors)

@@ -34,8 +34,6 @@ public sealed class EngineIOServer : IDisposable
 
     public EngineIOOptions Options { get; }
 
-    public int ConnectionCount => _connections.Count;
-
     internal ILogger Logger { get; }
     internal long Now => _time.GetTimestamp();
     internal long PingIntervalTicks { get; }

@@ -23,6 +23,9 @@ internal static partial class ProtocolLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Handler on socket {Socket} of namespace {Namespace} failed")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string socket, string @namespace);
 
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Socket {Socket} had more than {Capacity} events waiting for its handlers; closing its connection")]
+    public static partial void EventQueueFull(ILogger logger, string socket, int capacity);
+
     [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Middleware of namespace {Namespace} failed")]
     public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace);
 }

@@ -22,8 +22,6 @@ public readonly struct BroadcastOperator
     /// <summary>Adds a room to the selection (sockets in any selected room are reached).</summary>
     public BroadcastOperator To(string room) => new(_namespace, [.. _rooms, room], _exceptRooms, _exceptSocket);
 
-    public BroadcastOperator In(string room) => To(room);
-
     /// <summary>Leaves out the sockets of a room.</summary>
     public BroadcastOperator Except(string room) => new(_namespace, _rooms, [.. _exceptRooms, room], _exceptSocket);
 
@@ -32,16 +30,5 @@ public readonly struct BroadcastOperator
     {
         var frame = SocketIOPacketEncoder.EncodeEvent(_namespace.Name, eventName, args, -1, _namespace.Server.Json);
         return _namespace.Adapter.Broadcast(frame, new BroadcastTarget(_rooms, _exceptRooms, _exceptSocket));
-    }
-
-    /// <summary>The sockets of the selection on this node.</summary>
-    public IReadOnlyList<SocketIOSocket> Sockets()
-    {
-        var exceptRooms = _exceptRooms;
-        var exceptSocket = _exceptSocket;
-        IEnumerable<SocketIOSocket> candidates = _rooms.Length == 0 ? _namespace.Sockets : _rooms.SelectMany(_namespace.Adapter.SocketsIn).Distinct();
-        var adapter = _namespace.Adapter;
-        var excluded = exceptRooms.SelectMany(adapter.SocketsIn).ToHashSet();
-        return candidates.Where(s => s != exceptSocket && !excluded.Contains(s)).ToList();
     }
 }

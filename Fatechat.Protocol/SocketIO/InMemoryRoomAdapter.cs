@@ -4,10 +4,10 @@ using Fatechat.Protocol.EngineIO;
 namespace Fatechat.Protocol.SocketIO;
 
 /// <summary>
-/// Rooms in memory. Each room is a copy-on-write array: joins and leaves copy it under a lock, while a
+/// The rooms of one namespace on this node, in memory (Node's in-memory adapter). Each room is a copy-on-write array: joins and leaves copy it under a lock, while a
 /// broadcast reads the current array without locking or allocating (one room, no exclusions: the hot path).
 /// </summary>
-public sealed class InMemoryRoomAdapter : IRoomAdapter
+internal sealed class InMemoryRoomAdapter
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly Namespace _namespace;

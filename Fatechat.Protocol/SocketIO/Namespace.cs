@@ -12,7 +12,7 @@ public sealed class Namespace
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly List<Func<SocketIOSocket, Task>> _middleware = new();
     private readonly List<Func<SocketIOSocket, Task>> _connectionHandlers = new();
-    private readonly ConcurrentDictionary<string, Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task>> _eventHandlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, CancellationToken, Task>> _eventHandlers = new(StringComparer.Ordinal);
 
     internal Namespace(SocketIOServer server, string name)
     {
@@ -23,12 +23,18 @@ public sealed class Namespace
 
     public string Name { get; }
     public SocketIOServer Server { get; }
-    public IRoomAdapter Adapter { get; set; }
+    /// <summary>Room membership on this node; cross-node delivery is the application's (Fatechat's chat bus).</summary>
+    internal InMemoryRoomAdapter Adapter { get; }
 
     /// <summary>Connected sockets of this namespace on this node.</summary>
     public ICollection<SocketIOSocket> Sockets => _sockets.Values;
 
-    public int SocketCount => _sockets.Count;
+    /// <summary>
+    /// False by default: each socket's events reach their handlers one at a time, in arrival order, each handler
+    /// starting once the one before it has finished (as SignalR runs one invocation per client at a time). True
+    /// starts every handler as its packet arrives, as Node does; the handlers then order their own work.
+    /// </summary>
+    public bool HandleEventsConcurrently { get; set; }
 
     /// <summary>
     /// Adds a middleware, run in order before a socket connects. It sees the handshake headers, query and
@@ -62,29 +68,28 @@ public sealed class Namespace
     }
 
     /// <summary>
-    /// Registers the handler of an event for every socket of this namespace, called with the socket that sent it.
-    /// One registration serves all sockets, where <see cref="SocketIOSocket.On(string, Func{SocketIOArgs, SocketIOAck?, Task})"/>
-    /// costs a handler per connection; a socket's own handler for the same event takes precedence.
+    /// Registers the handler of an event for every socket of this namespace, called with the socket that sent it
+    /// and its <see cref="SocketIOSocket.Disconnected"/> token. One registration serves all sockets, where
+    /// <see cref="SocketIOSocket.On(string, Func{SocketIOArgs, SocketIOAck?, Task})"/> costs a handler per
+    /// connection; a socket's own handler for the same event takes precedence.
     /// </summary>
-    public Namespace On(string eventName, Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task> handler)
+    public Namespace On(string eventName, Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, CancellationToken, Task> handler)
     {
         _eventHandlers[eventName] = handler;
         return this;
     }
 
-    /// <summary>As <see cref="On(string, Func{SocketIOSocket, SocketIOArgs, SocketIOAck?, Task})"/>, the first argument bound to <typeparamref name="T"/>.</summary>
-    public Namespace On<T>(string eventName, Func<SocketIOSocket, T?, SocketIOAck?, Task> handler) =>
-        On(eventName, (socket, args, ack) => handler(socket, EventPayload.Bind<T>(args, eventName), ack));
+    /// <summary>As <see cref="On(string, Func{SocketIOSocket, SocketIOArgs, SocketIOAck?, CancellationToken, Task})"/>, the first argument bound to <typeparamref name="T"/>.</summary>
+    public Namespace On<T>(string eventName, Func<SocketIOSocket, T?, SocketIOAck?, CancellationToken, Task> handler) =>
+        On(eventName, (socket, args, ack, cancellation) => handler(socket, EventPayload.Bind<T>(args, eventName), ack, cancellation));
 
-    internal Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task>? EventHandler(string eventName) =>
+    internal Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, CancellationToken, Task>? EventHandler(string eventName) =>
         _eventHandlers.TryGetValue(eventName, out var handler) ? handler : null;
 
     public bool TryGetSocket(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SocketIOSocket? socket) =>
         _sockets.TryGetValue(id, out socket);
 
     public BroadcastOperator To(string room) => All.To(room);
-
-    public BroadcastOperator In(string room) => All.To(room);
 
     public BroadcastOperator Except(string room) => All.Except(room);
 
@@ -129,18 +134,21 @@ public sealed class Namespace
 
         _sockets[socket.Id] = socket;
         socket.MarkConnected();
-        client.Send(SocketIOPacketEncoder.EncodeConnect(Name, socket.Id));
-
         Func<SocketIOSocket, Task>[] handlers;
         lock (_connectionHandlers)
         {
             handlers = _connectionHandlers.ToArray();
         }
 
-        foreach (var handler in handlers)
+        // First in the socket's event order: no event of this socket reaches a handler before these have run.
+        socket.RunFirst(async () =>
         {
-            await socket.RunHandlerAsync(() => handler(socket), ack: null);
-        }
+            client.Send(SocketIOPacketEncoder.EncodeConnect(Name, socket.Id));
+            foreach (var handler in handlers)
+            {
+                await socket.RunHandlerAsync(() => handler(socket), ack: null);
+            }
+        });
     }
 
     internal void Remove(SocketIOSocket socket) => _sockets.TryRemove(socket.Id, out _);

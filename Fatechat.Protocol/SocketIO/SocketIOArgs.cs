@@ -3,29 +3,31 @@ using System.Text.Json;
 namespace Fatechat.Protocol.SocketIO;
 
 /// <summary>
-/// The arguments of a received event or acknowledgement, as JSON, with any binary attachments. Pass an instance
-/// back to <c>Emit</c> to forward the arguments unchanged, binary included.
+/// The arguments of a received event or acknowledgement: the packet's JSON bytes and where each argument lies in
+/// them, with any binary attachments. Arguments are bound straight from those bytes, with no DOM in between. Pass
+/// an instance back to <c>Emit</c> to forward the arguments unchanged, binary included.
 /// </summary>
 public sealed class SocketIOArgs
 {
-    private readonly JsonElement _array;
+    private readonly ReadOnlyMemory<byte> _json;
+    private readonly Range[] _elements;
     private readonly int _offset;
     private readonly JsonSerializerOptions _options;
 
-    internal SocketIOArgs(JsonElement array, int offset, IReadOnlyList<byte[]> attachments, JsonSerializerOptions options)
+    internal SocketIOArgs(ReadOnlyMemory<byte> json, Range[] elements, int offset, IReadOnlyList<byte[]> attachments, JsonSerializerOptions options)
     {
-        _array = array;
+        _json = json;
+        _elements = elements;
         _offset = offset;
         _options = options;
         Attachments = attachments;
-        Count = array.ValueKind == JsonValueKind.Array ? Math.Max(0, array.GetArrayLength() - offset) : 0;
+        Count = Math.Max(0, elements.Length - offset);
     }
 
     public int Count { get; }
 
-    public JsonElement this[int index] => (uint)index < (uint)Count
-        ? _array[index + _offset]
-        : throw new ArgumentOutOfRangeException(nameof(index));
+    /// <summary>Argument <paramref name="index"/> as a DOM (parsed on each access; <see cref="Get{T}"/> binds without one).</summary>
+    public JsonElement this[int index] => JsonSerializer.Deserialize<JsonElement>(Raw(index));
 
     /// <summary>Binary attachments, referred to by <c>_placeholder</c> objects in the JSON.</summary>
     public IReadOnlyList<byte[]> Attachments { get; }
@@ -42,7 +44,7 @@ public sealed class SocketIOArgs
         BinaryAttachments.BeginResolving(Attachments);
         try
         {
-            return this[index].Deserialize<T>(_options);
+            return JsonSerializer.Deserialize<T>(Raw(index), _options);
         }
         finally
         {
@@ -53,7 +55,7 @@ public sealed class SocketIOArgs
     /// <summary>The bytes of argument <paramref name="index"/> when it is a binary attachment; otherwise null.</summary>
     public byte[]? GetBytes(int index = 0)
     {
-        if (index >= Count)
+        if (index >= Count || Attachments.Count == 0)
         {
             return null;
         }
@@ -64,5 +66,10 @@ public sealed class SocketIOArgs
             : null;
     }
 
-    public override string ToString() => _array.ToString();
+    /// <summary>The JSON text of argument <paramref name="index"/>, as received (already validated).</summary>
+    internal ReadOnlySpan<byte> Raw(int index) => (uint)index < (uint)Count
+        ? _json.Span[_elements[index + _offset]]
+        : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public override string ToString() => "[" + string.Join(",", Enumerable.Range(0, Count).Select(i => System.Text.Encoding.UTF8.GetString(Raw(i)))) + "]";
 }

@@ -14,6 +14,12 @@ public sealed class SocketIOOptions
     /// <summary>Most binary attachments one packet may announce.</summary>
     public int MaxAttachments { get; set; } = 64;
 
+    /// <summary>
+    /// Events of one socket that may wait while its handler runs (see <see cref="Namespace.HandleEventsConcurrently"/>);
+    /// one more closes the connection: its client sends faster than its handlers finish.
+    /// </summary>
+    public int MaxQueuedEvents { get; set; } = 256;
+
     /// <summary>How event arguments are (de)serialized; camelCase names by default, as JavaScript expects.</summary>
     public JsonSerializerOptions Json { get; set; } = new(JsonSerializerDefaults.Web);
 

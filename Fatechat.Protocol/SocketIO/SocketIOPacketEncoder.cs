@@ -113,10 +113,18 @@ internal static class SocketIOPacketEncoder
                 writer.WriteNullValue();
                 break;
             case SocketIOArgs forwarded:
-                // Re-emitting received arguments: copy the JSON, renumbering placeholders into this packet.
+                // Re-emitting received arguments: copy the JSON as received, or with placeholders renumbered into
+                // this packet when it carries binary.
                 for (int i = 0; i < forwarded.Count; i++)
                 {
-                    WriteElement(writer, forwarded[i], forwarded.Attachments, attachments);
+                    if (forwarded.Attachments.Count == 0)
+                    {
+                        writer.WriteRawValue(forwarded.Raw(i), skipInputValidation: true);
+                    }
+                    else
+                    {
+                        WriteElement(writer, forwarded[i], forwarded.Attachments, attachments);
+                    }
                 }
 
                 break;

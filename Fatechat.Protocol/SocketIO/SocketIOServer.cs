@@ -55,7 +55,7 @@ public sealed class SocketIOServer : IDisposable
     public Namespace OnConnection(Func<SocketIOSocket, Task> handler) => Sockets.OnConnection(handler);
 
     /// <summary>Registers an event handler shared by every socket of the main namespace.</summary>
-    public Namespace On<T>(string eventName, Func<SocketIOSocket, T?, SocketIOAck?, Task> handler) => Sockets.On(eventName, handler);
+    public Namespace On<T>(string eventName, Func<SocketIOSocket, T?, SocketIOAck?, CancellationToken, Task> handler) => Sockets.On(eventName, handler);
 
     public BroadcastOperator To(string room) => Sockets.To(room);
 

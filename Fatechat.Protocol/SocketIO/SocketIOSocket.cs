@@ -23,7 +23,9 @@ public sealed class SocketIOSocket
     private List<Func<string, Task>>? _disconnected;
     private AckRegistry? _acks;
     private ConcurrentDictionary<string, object?>? _data;
-    private int _state; // 0 connecting, 1 connected, 2 disconnected
+    private int _state = (int)SocketState.Connecting;
+    private EventQueue? _events;
+    private CancellationTokenSource? _disconnectedSource;
 
     internal SocketIOSocket(Namespace ns, SocketIOClient client, SocketIOHandshake handshake)
     {
@@ -37,7 +39,28 @@ public sealed class SocketIOSocket
     public string Id { get; }
     public Namespace Namespace { get; }
     public SocketIOHandshake Handshake { get; }
-    public bool Connected => Volatile.Read(ref _state) == 1;
+    public bool Connected => State == SocketState.Connected;
+
+    private SocketState State => (SocketState)Volatile.Read(ref _state);
+
+    /// <summary>
+    /// Cancelled when this socket disconnects: handlers pass it to what they await, so that a gone client's work
+    /// stops (SignalR's <c>ConnectionAborted</c>). Namespace handlers receive it as their last argument.
+    /// </summary>
+    public CancellationToken Disconnected
+    {
+        get
+        {
+            var source = LazyInitializer.EnsureInitialized(ref _disconnectedSource);
+            // Created after the disconnect (the last one to look): it still reports it.
+            if (State == SocketState.Disconnected)
+            {
+                source.Cancel();
+            }
+
+            return source.Token;
+        }
+    }
 
     /// <summary>The Engine.IO connection under this socket (shared by all its namespaces).</summary>
     public EngineConnection Connection => _client.Connection;
@@ -147,7 +170,7 @@ public sealed class SocketIOSocket
     {
         lock (_rooms)
         {
-            if (Volatile.Read(ref _state) == 2 || !_rooms.Add(room))
+            if (State == SocketState.Disconnected || !_rooms.Add(room))
             {
                 return;
             }
@@ -196,7 +219,7 @@ public sealed class SocketIOSocket
     internal void SendAck(long id, ReadOnlySpan<object?> args) =>
         Send(SocketIOPacketEncoder.EncodeAck(Namespace.Name, id, args, Namespace.Server.Json));
 
-    internal void MarkConnected() => Volatile.Write(ref _state, 1);
+    internal void MarkConnected() => Volatile.Write(ref _state, (int)SocketState.Connected);
 
     internal void OnPacket(SocketIOPacket packet)
     {
@@ -208,7 +231,7 @@ public sealed class SocketIOSocket
                 break;
             case SocketIOPacketType.Ack:
             case SocketIOPacketType.BinaryAck:
-                _acks?.Complete(packet.AckId, new SocketIOArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Json));
+                _acks?.Complete(packet.AckId, packet.Arguments(0, Namespace.Server.Json));
                 break;
             case SocketIOPacketType.Disconnect:
                 OnClose(CloseReasons.ClientNamespaceDisconnect);
@@ -218,9 +241,7 @@ public sealed class SocketIOSocket
 
     private void OnEvent(SocketIOPacket packet)
     {
-        JsonElement array = packet.Data!.Value;
-        JsonElement name = array[0];
-        string eventName = name.ValueKind == JsonValueKind.String ? name.GetString()! : name.GetRawText();
+        string eventName = packet.EventName!;
         Func<SocketIOArgs, SocketIOAck?, Task>? handler = null;
         lock (_handlersLock)
         {
@@ -228,17 +249,26 @@ public sealed class SocketIOSocket
         }
 
         // The socket's own handler wins; otherwise the namespace's, shared by all its sockets.
-        Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, Task>? shared = handler is null ? Namespace.EventHandler(eventName) : null;
+        Func<SocketIOSocket, SocketIOArgs, SocketIOAck?, CancellationToken, Task>? shared = handler is null ? Namespace.EventHandler(eventName) : null;
         if (handler is null && shared is null)
         {
             return;
         }
 
-        var args = new SocketIOArgs(array, 1, packet.Attachments, Namespace.Server.Json);
+        var args = packet.Arguments(1, Namespace.Server.Json);
         SocketIOAck? ack = packet.AckId >= 0 ? new SocketIOAck(this, packet.AckId) : null;
-        _ = handler is not null
-            ? RunHandlerAsync(() => handler(args, ack), ack)
-            : RunHandlerAsync(() => shared!(this, args, ack), ack);
+        Func<Task> work = handler is not null
+            ? () => RunHandlerAsync(() => handler(args, ack), ack)
+            : () => RunHandlerAsync(() => shared!(this, args, ack, Disconnected), ack);
+        if (Namespace.HandleEventsConcurrently)
+        {
+            _ = work();
+        }
+        else if (!EnsureEvents().Enqueue(work))
+        {
+            ProtocolLog.EventQueueFull(Namespace.Server.Logger, Id, Namespace.Server.Options.MaxQueuedEvents);
+            _client.Connection.Close();
+        }
     }
 
     /// <summary>
@@ -250,6 +280,10 @@ public sealed class SocketIOSocket
         try
         {
             await handler();
+        }
+        catch (OperationCanceledException) when (State == SocketState.Disconnected)
+        {
+            // The socket left while its handler waited: nobody is there to answer.
         }
         catch (InvalidEventPayloadException invalid)
         {
@@ -272,12 +306,14 @@ public sealed class SocketIOSocket
     /// <summary>Leaves every room and runs the disconnect handlers, once.</summary>
     internal void OnClose(string reason)
     {
-        if (Interlocked.Exchange(ref _state, 2) != 1)
+        if (Interlocked.Exchange(ref _state, (int)SocketState.Disconnected) != (int)SocketState.Connected)
         {
             return;
         }
 
-        RunDisconnectHandlers(_disconnecting, reason);
+        Volatile.Read(ref _disconnectedSource)?.Cancel();
+
+        _ = RunDisconnectHandlersAsync(_disconnecting, reason);
         string[] rooms;
         lock (_rooms)
         {
@@ -293,10 +329,36 @@ public sealed class SocketIOSocket
         Namespace.Remove(this);
         _client.Remove(this);
         _acks?.FailAll(reason);
-        RunDisconnectHandlers(_disconnected, reason);
+        // After the handler running now, if any (its token is cancelled); events not yet started are dropped.
+        // Created here if no event came yet, so that one arriving now finds it closed.
+        if (Namespace.HandleEventsConcurrently)
+        {
+            _ = RunDisconnectHandlersAsync(_disconnected, reason);
+        }
+        else
+        {
+            EnsureEvents().Close(() => RunDisconnectHandlersAsync(_disconnected, reason));
+        }
     }
 
-    private void RunDisconnectHandlers(List<Func<string, Task>>? handlers, string reason)
+    /// <summary>Runs <paramref name="work"/> ahead of any event (the connect packet and the connection handlers).</summary>
+    internal void RunFirst(Func<Task> work)
+    {
+        if (Namespace.HandleEventsConcurrently)
+        {
+            _ = work();
+        }
+        else
+        {
+            EnsureEvents().Enqueue(work);
+        }
+    }
+
+    private EventQueue EnsureEvents() =>
+        LazyInitializer.EnsureInitialized(ref _events, () => new EventQueue(Namespace.Server.Options.MaxQueuedEvents));
+
+    /// <summary>Runs the handlers one after another; each failure is logged and the next still runs.</summary>
+    private async Task RunDisconnectHandlersAsync(List<Func<string, Task>>? handlers, string reason)
     {
         if (handlers is null)
         {
@@ -311,7 +373,7 @@ public sealed class SocketIOSocket
 
         foreach (var handler in snapshot)
         {
-            _ = RunHandlerAsync(() => handler(reason), ack: null);
+            await RunHandlerAsync(() => handler(reason), ack: null);
         }
     }
 

@@ -4,17 +4,14 @@ using Fatechat.Server.Auth;
 namespace Fatechat.Server.Chat;
 
 /// <summary>
-/// One authenticated socket: its user, the rooms it joined, and a queue that runs its events one after another.
-/// The protocol runs handlers concurrently; chat needs them in order (a sendMessage right after joinRoom must see
-/// the join, and two messages from one tab must keep their order).
+/// One authenticated socket: its user and the rooms it joined. The protocol runs a socket's events one at a time,
+/// in arrival order, so a sendMessage right after joinRoom sees the join and two messages from one tab keep theirs.
 /// </summary>
 public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
 {
     private const string DataKey = "fatechat.session";
 
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
-    private Task _tail = Task.CompletedTask;
 
     public SocketIOSocket Socket { get; } = socket;
 
@@ -30,18 +27,6 @@ public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
     /// <summary>The session attached to <paramref name="socket"/>, or null for a socket that was not authenticated.</summary>
     public static ChatSession? Of(SocketIOSocket socket) =>
         socket.Data.TryGetValue(DataKey, out var value) ? value as ChatSession : null;
-
-    /// <summary>Runs <paramref name="work"/> after every event queued before it. Runs inline when the queue is idle.</summary>
-    public Task RunInOrder(Func<Task> work)
-    {
-        lock (_lock)
-        {
-            _tail = _tail.IsCompleted
-                ? work()
-                : _tail.ContinueWith(_ => work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
-            return _tail;
-        }
-    }
 
     public bool AddRoom(string roomName)
     {

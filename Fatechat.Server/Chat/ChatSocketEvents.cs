@@ -24,10 +24,13 @@ public sealed class ChatSocketEvents(
     IOptions<ChatOptions> chatOptions,
     IOptions<FatechatOptions> serverOptions)
 {
+    /// <summary>How long the clean-up after a disconnect may take (presence, the "left" message) before it gives up.</summary>
+    internal static readonly TimeSpan DisconnectCleanupTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ChatOptions _chat = chatOptions.Value;
     private readonly string _nodeId = serverOptions.Value.NodeId;
 
-    public async Task JoinRoomAsync(ChatSession session, JoinRoomRequest? request, SocketIOAck? ack)
+    public async Task JoinRoomAsync(ChatSession session, JoinRoomRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
     {
         var requested = request?.RoomName?.Trim();
         if (string.IsNullOrEmpty(requested))
@@ -36,7 +39,7 @@ public sealed class ChatSocketEvents(
             return;
         }
 
-        var room = await rooms.FindByNameAsync(requested, CancellationToken.None);
+        var room = await rooms.FindByNameAsync(requested, cancellationToken);
         if (room is null)
         {
             Refuse(session, ack, ChatEventNames.JoinRoom, $"Room {requested} does not exist");
@@ -49,16 +52,15 @@ public sealed class ChatSocketEvents(
         session.Socket.Emit(ChatEventNames.ReceiveMessage, ChatEventNames.Welcome(email, room.Name));
         if (isNewJoin)
         {
-            await presence.AddAsync(Presence(session, room.Name), CancellationToken.None);
-            // The online list first, then the event message: the order the Node server's clients saw.
-            await bus.PublishAsync(new RoomPresenceChanged(room.Name), CancellationToken.None);
-            await bus.PublishAsync(new RoomMessagePosted(NewMessage(room.Name, ChatEventNames.Joined(email), email, isEvent: true)), CancellationToken.None);
+            await presence.AddAsync(Presence(session, room.Name), cancellationToken);
+            // One record: every node sends the online list, then the event message (the Node server's order).
+            await bus.PublishAsync(new RoomMessagePosted(NewMessage(room.Name, ChatEventNames.Joined(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
         }
 
-        ack?.Send(new { ok = true, roomName = room.Name });
+        ack?.Send(new JoinedPayload(true, room.Name));
     }
 
-    public async Task SendMessageAsync(ChatSession session, SendMessageRequest? request, SocketIOAck? ack)
+    public async Task SendMessageAsync(ChatSession session, SendMessageRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
     {
         var roomName = request?.RoomName is { } requested ? session.FindRoom(requested.Trim()) : null;
         if (roomName is null)
@@ -75,35 +77,35 @@ public sealed class ChatSocketEvents(
 
         // Stamped before the first await, so messages from one socket keep the order they arrived in.
         var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false);
-        await bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+        await bus.PublishAsync(new RoomMessagePosted(message), cancellationToken);
         ack?.Send(new AcceptedPayload(true, message.Id));
     }
 
-    public async Task GetRecentMessagesAsync(ChatSession session, GetRecentMessagesRequest? request, SocketIOAck? ack)
+    public async Task GetRecentMessagesAsync(ChatSession session, GetRecentMessagesRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
     {
-        var roomName = await ResolveRoomAsync(session, request?.RoomName);
+        var roomName = await ResolveRoomAsync(session, request?.RoomName, cancellationToken);
         if (roomName is null)
         {
             Refuse(session, ack, ChatEventNames.GetRecentMessages, "roomName must name an existing room");
             return;
         }
 
-        var latest = await history.GetLatestAsync(roomName, RecentCount(request!.Count), CancellationToken.None);
+        var latest = await history.GetLatestAsync(roomName, RecentCount(request!.Count), cancellationToken);
         var rows = latest.Select(MessageResponse.From).ToList();
         session.Socket.Emit(ChatEventNames.RecentMessages, rows);
         ack?.Send(rows);
     }
 
-    public async Task GetOnlineUsersAsync(ChatSession session, GetOnlineUsersRequest? request, SocketIOAck? ack)
+    public async Task GetOnlineUsersAsync(ChatSession session, GetOnlineUsersRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
     {
-        var roomName = await ResolveRoomAsync(session, request?.RoomName) ?? request?.RoomName?.Trim();
+        var roomName = await ResolveRoomAsync(session, request?.RoomName, cancellationToken) ?? request?.RoomName?.Trim();
         if (string.IsNullOrEmpty(roomName))
         {
             Refuse(session, ack, ChatEventNames.GetOnlineUsers, "roomName is required");
             return;
         }
 
-        var payload = new OnlineUsersPayload(roomName, await presence.GetOnlineUsersAsync(roomName, CancellationToken.None));
+        var payload = new OnlineUsersPayload(roomName, await presence.GetOnlineUsersAsync(roomName, cancellationToken));
         session.Socket.Emit(ChatEventNames.OnlineUsers, payload);
         ack?.Send(payload);
     }
@@ -114,16 +116,18 @@ public sealed class ChatSocketEvents(
     /// </summary>
     public async Task DisconnectAsync(ChatSession session)
     {
+        // The socket's own token has fired by now; the clean-up gets a bound of its own.
+        using var timeout = new CancellationTokenSource(DisconnectCleanupTimeout);
+        var cancellationToken = timeout.Token;
         var email = session.User.Email;
         foreach (var roomName in session.TakeRooms())
         {
-            if (!await presence.RemoveAsync(Presence(session, roomName), CancellationToken.None))
+            if (!await presence.RemoveAsync(Presence(session, roomName), cancellationToken))
             {
                 continue;
             }
 
-            await bus.PublishAsync(new RoomPresenceChanged(roomName), CancellationToken.None);
-            await bus.PublishAsync(new RoomMessagePosted(NewMessage(roomName, ChatEventNames.Left(email), email, isEvent: true)), CancellationToken.None);
+            await bus.PublishAsync(new RoomMessagePosted(NewMessage(roomName, ChatEventNames.Left(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
         }
     }
 
@@ -141,7 +145,7 @@ public sealed class ChatSocketEvents(
         }
     }
 
-    private async Task<string?> ResolveRoomAsync(ChatSession session, string? requested)
+    private async Task<string?> ResolveRoomAsync(ChatSession session, string? requested, CancellationToken cancellationToken)
     {
         requested = requested?.Trim();
         if (string.IsNullOrEmpty(requested))
@@ -149,7 +153,7 @@ public sealed class ChatSocketEvents(
             return null;
         }
 
-        return session.FindRoom(requested) ?? (await rooms.FindByNameAsync(requested, CancellationToken.None))?.Name;
+        return session.FindRoom(requested) ?? (await rooms.FindByNameAsync(requested, cancellationToken))?.Name;
     }
 
     /// <summary>

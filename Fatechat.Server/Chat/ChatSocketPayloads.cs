@@ -47,6 +47,11 @@ public sealed record RefusalPayload(
     [property: JsonPropertyName("error")] string Error,
     [property: JsonPropertyName("event")] string Event);
 
+/// <summary>The ack of a <c>joinRoom</c>: the room's stored spelling.</summary>
+public sealed record JoinedPayload(
+    [property: JsonPropertyName("ok")] bool Ok,
+    [property: JsonPropertyName("roomName")] string RoomName);
+
 public sealed record AcceptedPayload(
     [property: JsonPropertyName("ok")] bool Ok,
     [property: JsonPropertyName("id")] string? Id);

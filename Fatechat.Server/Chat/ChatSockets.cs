@@ -17,6 +17,8 @@ internal static class ChatSockets
         var settings = configuration.GetSection(SocketIOSettings.Section).Get<SocketIOSettings>() ?? new();
         services.AddSocketIO(o =>
         {
+            // Payloads bound and written with source-generated metadata; anything else by reflection.
+            o.Json = ChatJsonContext.SocketOptions;
             o.Engine.PingIntervalMs = settings.PingIntervalMs;
             o.Engine.PingTimeoutMs = settings.PingTimeoutMs;
             o.Engine.UpgradeTimeoutMs = settings.UpgradeTimeoutMs;
@@ -51,19 +53,21 @@ internal static class ChatSockets
 
             var session = ChatSession.Attach(socket, user);
             socket.Join(PrivateMessageEvents.UserRoom(user.Email));
-            socket.OnDisconnect(_ => session.RunInOrder(() => chat.DisconnectAsync(session)));
+            // Runs after the socket's last event handler has finished (the protocol orders it behind them).
+            socket.OnDisconnect(_ => chat.DisconnectAsync(session));
         });
 
-        // Registered once for the namespace rather than per socket: an idle connection carries no handlers.
+        // Registered once for the namespace rather than per socket: an idle connection carries no handlers. The
+        // protocol runs one socket's events one at a time, in arrival order; each gets the socket's disconnect token.
         // A socket without a session was refused above and is already disconnecting.
-        io.On<JoinRoomRequest>(ChatEventNames.JoinRoom, (socket, r, ack) => InOrder(socket, s => chat.JoinRoomAsync(s, r, ack)));
-        io.On<SendMessageRequest>(ChatEventNames.SendMessage, (socket, r, ack) => InOrder(socket, s => chat.SendMessageAsync(s, r, ack)));
-        io.On<GetRecentMessagesRequest>(ChatEventNames.GetRecentMessages, (socket, r, ack) => InOrder(socket, s => chat.GetRecentMessagesAsync(s, r, ack)));
-        io.On<GetOnlineUsersRequest>(ChatEventNames.GetOnlineUsers, (socket, r, ack) => InOrder(socket, s => chat.GetOnlineUsersAsync(s, r, ack)));
-        io.On<SendPrivateMessageRequest>(ChatEventNames.SendPrivateMessage, (socket, r, ack) => InOrder(socket, s => direct.SendAsync(s, r, ack)));
+        io.On<JoinRoomRequest>(ChatEventNames.JoinRoom, (socket, r, ack, ct) => WithSession(socket, s => chat.JoinRoomAsync(s, r, ack, ct)));
+        io.On<SendMessageRequest>(ChatEventNames.SendMessage, (socket, r, ack, ct) => WithSession(socket, s => chat.SendMessageAsync(s, r, ack, ct)));
+        io.On<GetRecentMessagesRequest>(ChatEventNames.GetRecentMessages, (socket, r, ack, ct) => WithSession(socket, s => chat.GetRecentMessagesAsync(s, r, ack, ct)));
+        io.On<GetOnlineUsersRequest>(ChatEventNames.GetOnlineUsers, (socket, r, ack, ct) => WithSession(socket, s => chat.GetOnlineUsersAsync(s, r, ack, ct)));
+        io.On<SendPrivateMessageRequest>(ChatEventNames.SendPrivateMessage, (socket, r, ack, ct) => WithSession(socket, s => direct.SendAsync(s, r, ack, ct)));
         return app;
     }
 
-    private static Task InOrder(SocketIOSocket socket, Func<ChatSession, Task> work) =>
-        ChatSession.Of(socket) is { } session ? session.RunInOrder(() => work(session)) : Task.CompletedTask;
+    private static Task WithSession(SocketIOSocket socket, Func<ChatSession, Task> work) =>
+        ChatSession.Of(socket) is { } session ? work(session) : Task.CompletedTask;
 }

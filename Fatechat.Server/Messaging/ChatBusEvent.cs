@@ -8,14 +8,14 @@ namespace Fatechat.Server.Messaging;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(RoomMessagePosted), "roomMessage")]
 [JsonDerivedType(typeof(PrivateMessagePosted), "privateMessage")]
-[JsonDerivedType(typeof(RoomPresenceChanged), "presenceChanged")]
 public abstract record ChatBusEvent;
 
-/// <summary>A room message or join/leave event: stored once, then sent to the room on every node.</summary>
-public sealed record RoomMessagePosted(ChatMessage Message) : ChatBusEvent;
+/// <summary>
+/// A room message or join/leave event: stored once, then sent to the room on every node. A join or leave also
+/// changed who is online: each node then sends the room's online list first and the event message after it. One
+/// record carries both so that every client sees them in that order on every bus, for one broker round trip.
+/// </summary>
+public sealed record RoomMessagePosted(ChatMessage Message, bool PresenceChanged = false) : ChatBusEvent;
 
 /// <summary>A direct message: stored once, then sent to both users' sockets on every node.</summary>
 public sealed record PrivateMessagePosted(PrivateMessage Message) : ChatBusEvent;
-
-/// <summary>Someone came or went: every node sends the room's online list to its own sockets there.</summary>
-public sealed record RoomPresenceChanged(string RoomName) : ChatBusEvent;

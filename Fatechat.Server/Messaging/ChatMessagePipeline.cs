@@ -70,15 +70,17 @@ public sealed partial class ChatMessagePipeline(
     {
         switch (chatEvent)
         {
-            case RoomMessagePosted { Message: var message }:
+            case RoomMessagePosted { Message: var message, PresenceChanged: var presenceChanged }:
+                if (presenceChanged)
+                {
+                    var users = await presence.GetOnlineUsersAsync(message.RoomName, cancellationToken);
+                    await delivery.DeliverOnlineUsersAsync(message.RoomName, users, cancellationToken);
+                }
+
                 await delivery.DeliverRoomMessageAsync(message, cancellationToken);
                 break;
             case PrivateMessagePosted { Message: var message }:
                 await delivery.DeliverPrivateMessageAsync(message, cancellationToken);
-                break;
-            case RoomPresenceChanged { RoomName: var roomName }:
-                var users = await presence.GetOnlineUsersAsync(roomName, cancellationToken);
-                await delivery.DeliverOnlineUsersAsync(roomName, users, cancellationToken);
                 break;
         }
     }

@@ -51,7 +51,6 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
     {
         RoomMessagePosted { Message: var m } => $"room message {m.Id}",
         PrivateMessagePosted { Message: var m } => $"private message {m.Id}",
-        RoomPresenceChanged { RoomName: var room } => $"presence change in {room}",
         _ => chatEvent.GetType().Name,
     };
 

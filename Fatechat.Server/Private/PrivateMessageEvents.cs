@@ -16,7 +16,7 @@ public sealed class PrivateMessageEvents(IChatBus bus, IUserRepository users, Me
     /// </summary>
     public static string UserRoom(string email) => "\u001Fuser:" + email;
 
-    public async Task SendAsync(ChatSession session, SendPrivateMessageRequest? request, SocketIOAck? ack)
+    public async Task SendAsync(ChatSession session, SendPrivateMessageRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
     {
         var to = request?.To?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(to))
@@ -31,7 +31,7 @@ public sealed class PrivateMessageEvents(IChatBus bus, IUserRepository users, Me
             return;
         }
 
-        var recipient = await users.FindByEmailAsync(to, CancellationToken.None);
+        var recipient = await users.FindByEmailAsync(to, cancellationToken);
         if (recipient is null)
         {
             ChatSocketEvents.Refuse(session, ack, ChatEventNames.SendPrivateMessage, $"Unknown recipient {to}");
@@ -40,7 +40,7 @@ public sealed class PrivateMessageEvents(IChatBus bus, IUserRepository users, Me
 
         var id = ids.NewId(out var createdAt);
         var message = new PrivateMessage(id, session.User.Email, recipient.Email, request.Message!, createdAt);
-        await bus.PublishAsync(new PrivateMessagePosted(message), CancellationToken.None);
+        await bus.PublishAsync(new PrivateMessagePosted(message), cancellationToken);
         ack?.Send(new AcceptedPayload(true, id));
     }
 }

@@ -53,21 +53,23 @@ public abstract class ChatBusContract
     }
 
     [Test]
-    public async Task PresenceChangesReachOnlyDelivery()
+    public async Task JoinCarriesItsPresenceChangeToBothSubscriptions()
     {
         var bus = await CreateBusAsync();
         var (persisted, stopPersistence) = await SubscribeAsync(bus, ChatBusSubscription.Persistence);
         var (delivered, stopDelivery) = await SubscribeAsync(bus, ChatBusSubscription.Delivery);
         var room = AdapterTestData.RoomName();
-        var marker = new RoomMessagePosted(AdapterTestData.Message(room));
+        var join = new RoomMessagePosted(AdapterTestData.Message(room, "x joined the room"), PresenceChanged: true);
+        var message = new RoomMessagePosted(AdapterTestData.Message(room));
 
-        await bus.PublishAsync(new RoomPresenceChanged(room), CancellationToken.None);
-        await bus.PublishAsync(marker, CancellationToken.None);
+        await bus.PublishAsync(join, CancellationToken.None);
+        await bus.PublishAsync(message, CancellationToken.None);
 
         using var timeout = new CancellationTokenSource(Timeout);
-        Assert.That(await delivered.ReadAsync(timeout.Token), Is.EqualTo(new RoomPresenceChanged(room)));
-        Assert.That(await delivered.ReadAsync(timeout.Token), Is.EqualTo(marker));
-        Assert.That(await persisted.ReadAsync(timeout.Token), Is.EqualTo(marker), "the presence change was skipped");
+        Assert.That(await delivered.ReadAsync(timeout.Token), Is.EqualTo(join), "the flag survives the bus");
+        Assert.That(await delivered.ReadAsync(timeout.Token), Is.EqualTo(message));
+        Assert.That(await persisted.ReadAsync(timeout.Token), Is.EqualTo(join), "a join's event message is stored");
+        Assert.That(await persisted.ReadAsync(timeout.Token), Is.EqualTo(message));
 
         await stopPersistence.CancelAsync();
         await stopDelivery.CancelAsync();

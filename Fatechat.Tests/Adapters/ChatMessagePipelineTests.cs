@@ -88,15 +88,17 @@ public sealed class ChatMessagePipelineTests
     }
 
     [Test]
-    public async Task PresenceChangeDeliversTheRoomsCurrentOnlineList()
+    public async Task JoinDeliversTheRoomsCurrentOnlineListThenItsEventMessage()
     {
         var room = AdapterTestData.RoomName();
         await _presence.AddAsync(new PresenceEntry(room, "b@example.test", "n", "s1"), CancellationToken.None);
         await _presence.AddAsync(new PresenceEntry(room, "a@example.test", "n", "s2"), CancellationToken.None);
+        var joined = AdapterTestData.Message(room, "b@example.test joined the room");
 
-        await _bus.PublishAsync(new RoomPresenceChanged(room), CancellationToken.None);
+        await _bus.PublishAsync(new RoomMessagePosted(joined, PresenceChanged: true), CancellationToken.None);
 
-        await WaitUntilAsync(() => Task.FromResult(_delivery.OnlineLists.ContainsKey(room)));
+        await WaitUntilAsync(() => Task.FromResult(_delivery.Log.Count == 2));
+        Assert.That(_delivery.Log, Is.EqualTo(new[] { $"onlineUsers {room}", $"receiveMessage {joined.Id}" }));
         Assert.That(_delivery.OnlineLists[room], Is.EqualTo(new[] { "a@example.test", "b@example.test" }));
     }
 

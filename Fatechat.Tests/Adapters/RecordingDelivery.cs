@@ -14,9 +14,13 @@ internal sealed class RecordingDelivery : IChatDelivery
 
     public ConcurrentDictionary<string, IReadOnlyList<string>> OnlineLists { get; } = new();
 
+    /// <summary>Every delivery in order: <c>onlineUsers {room}</c> or <c>receiveMessage {id}</c>.</summary>
+    public ConcurrentQueue<string> Log { get; } = new();
+
     public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
     {
         RoomMessages.Enqueue(message);
+        Log.Enqueue($"receiveMessage {message.Id}");
         return ValueTask.CompletedTask;
     }
 
@@ -29,6 +33,7 @@ internal sealed class RecordingDelivery : IChatDelivery
     public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {
         OnlineLists[roomName] = users;
+        Log.Enqueue($"onlineUsers {roomName}");
         return ValueTask.CompletedTask;
     }
 }

@@ -8,9 +8,11 @@ namespace Fatechat.Tests.Conformance;
 /// <c>1</c> ends the session; a pending GET is released with a noop <c>6</c>.
 /// https://github.com/socketio/engine.io-protocol#packet
 /// </summary>
-[TestFixture(EngineIOPath)]
-[TestFixture(SocketIOPath)]
-public sealed class EngineIOCloseConformanceTests(string path) : ConformanceHostFixture
+[TestFixture(EngineIOPath, EntryPath.Connection)]
+[TestFixture(EngineIOPath, EntryPath.Http)]
+[TestFixture(SocketIOPath, EntryPath.Connection)]
+[TestFixture(SocketIOPath, EntryPath.Http)]
+public sealed class EngineIOCloseConformanceTests(string path, EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     private EnginePollingClient Polling => new(Http, BaseUri, path);
 

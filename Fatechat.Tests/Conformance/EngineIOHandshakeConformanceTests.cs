@@ -9,9 +9,11 @@ namespace Fatechat.Tests.Conformance;
 /// the bare Engine.IO endpoint and, as the Socket.IO v5 suite repeats them, on the Socket.IO endpoint.
 /// https://github.com/socketio/engine.io-protocol#handshake
 /// </summary>
-[TestFixture(EngineIOPath)]
-[TestFixture(SocketIOPath)]
-public sealed class EngineIOHandshakeConformanceTests(string path) : ConformanceHostFixture
+[TestFixture(EngineIOPath, EntryPath.Connection)]
+[TestFixture(EngineIOPath, EntryPath.Http)]
+[TestFixture(SocketIOPath, EntryPath.Connection)]
+[TestFixture(SocketIOPath, EntryPath.Http)]
+public sealed class EngineIOHandshakeConformanceTests(string path, EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     private EnginePollingClient Polling => new(Http, BaseUri, path);
 

@@ -8,9 +8,11 @@ namespace Fatechat.Tests.Conformance;
 /// (<c>2</c>) every pingInterval and closes a session whose pong (<c>3</c>) is later than pingTimeout.
 /// https://github.com/socketio/engine.io-protocol#heartbeat
 /// </summary>
-[TestFixture(EngineIOPath)]
-[TestFixture(SocketIOPath)]
-public sealed class EngineIOHeartbeatConformanceTests(string path) : ConformanceHostFixture
+[TestFixture(EngineIOPath, EntryPath.Connection)]
+[TestFixture(EngineIOPath, EntryPath.Http)]
+[TestFixture(SocketIOPath, EntryPath.Connection)]
+[TestFixture(SocketIOPath, EntryPath.Http)]
+public sealed class EngineIOHeartbeatConformanceTests(string path, EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     private EnginePollingClient Polling => new(Http, BaseUri, path);
 

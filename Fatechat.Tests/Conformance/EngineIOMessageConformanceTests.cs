@@ -9,7 +9,9 @@ namespace Fatechat.Tests.Conformance;
 /// session ending on a malformed packet, a second concurrent GET or an aborted GET.
 /// https://github.com/socketio/engine.io-protocol#http-long-polling-1
 /// </summary>
-public sealed class EngineIOMessageConformanceTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class EngineIOMessageConformanceTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     // Names are explicit: a control character in a test name defeats `dotnet test --filter`.
     [TestCase("4hello", TestName = "PollingPayloadOfOnePlainTextPacketIsEchoed")]

@@ -9,7 +9,9 @@ namespace Fatechat.Tests.Conformance;
 /// the old transport or a second WebSocket for the same sid is refused afterwards.
 /// https://github.com/socketio/engine.io-protocol#upgrade
 /// </summary>
-public sealed class EngineIOUpgradeConformanceTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class EngineIOUpgradeConformanceTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     [Test]
     public async Task UpgradesFromPollingToWebSocket()

@@ -9,7 +9,9 @@ namespace Fatechat.Tests.Conformance;
 /// <c>40[/nsp,]{"sid"}</c> and then by the host's <c>auth</c> event; an unknown namespace gets CONNECT_ERROR.
 /// https://github.com/socketio/socket.io-protocol#connection-to-a-namespace
 /// </summary>
-public sealed class SocketIOConnectConformanceTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class SocketIOConnectConformanceTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     [TestCase("40", "40", "42[\"auth\",{}]")]
     [TestCase("40{\"token\":\"123\"}", "40", "42[\"auth\",{\"token\":\"123\"}]")]

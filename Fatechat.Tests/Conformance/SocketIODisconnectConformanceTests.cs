@@ -7,7 +7,9 @@ namespace Fatechat.Tests.Conformance;
 /// Engine.IO connection, which keeps being pinged and keeps serving the other namespaces.
 /// https://github.com/socketio/socket.io-protocol#disconnection-from-a-namespace
 /// </summary>
-public sealed class SocketIODisconnectConformanceTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class SocketIODisconnectConformanceTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     [Test]
     public async Task DisconnectFromMainNamespaceKeepsEngineConnectionOpen()

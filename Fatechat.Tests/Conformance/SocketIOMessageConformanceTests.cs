@@ -7,7 +7,9 @@ namespace Fatechat.Tests.Conformance;
 /// BINARY_ACK for an emit with an ack id, and the connection closed upon a malformed packet.
 /// https://github.com/socketio/socket.io-protocol#sending-and-receiving-data
 /// </summary>
-public sealed class SocketIOMessageConformanceTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class SocketIOMessageConformanceTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     private const string TwoPlaceholders = "{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}";
 

@@ -7,7 +7,9 @@ namespace Fatechat.Tests.Conformance;
 /// The "upgrade" cases of the Socket.IO v5 conformance suite (its Engine.IO part) on the Socket.IO endpoint.
 /// A Socket.IO CONNECT answered over the new WebSocket proves that the upgrade completed.
 /// </summary>
-public sealed class SocketIOUpgradeConformanceTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class SocketIOUpgradeConformanceTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     [Test]
     public async Task UpgradesFromPollingToWebSocket()

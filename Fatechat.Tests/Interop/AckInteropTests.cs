@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Diagnostics;
 using System.Text.Json;
 using Fatechat.Protocol.SocketIO;
@@ -5,8 +6,9 @@ using Fatechat.Protocol.SocketIO;
 namespace Fatechat.Tests.Interop;
 
 /// <summary>Acknowledgements with the npm socket.io-client: the client's callbacks answered by the server, and the server's EmitWithAckAsync answered (or not) by the client.</summary>
-[TestFixture]
-public sealed class AckInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class AckInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
     private static readonly TimeSpan ServerWait = TimeSpan.FromSeconds(20);
@@ -16,7 +18,7 @@ public sealed class AckInteropTests
     [Test]
     public async Task ClientEmitWithAckReceivesServerAckArguments()
     {
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
         {
             socket.On<AddRequest>("add", (request, ack) => ack?.Send(new { sum = request!.A + request.B }));
             socket.On("many", (args, ack) => ack?.Send(args[0].GetString() + "!", args[1].GetInt32() + 1, new { nested = true }));
@@ -40,7 +42,7 @@ public sealed class AckInteropTests
     public async Task ServerEmitWithAckResolvesWithClientCallbackArguments()
     {
         var answered = new TaskCompletionSource<SocketIOArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
             socket.On("ready", async (_, _) =>
             {
                 var answer = await socket.EmitWithAckAsync("question", ServerWait, new { n = 21 });
@@ -68,7 +70,7 @@ public sealed class AckInteropTests
     {
         var ackTimeout = TimeSpan.FromMilliseconds(300);
         var outcome = new TaskCompletionSource<(Exception? Error, TimeSpan Elapsed)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
             socket.On("ready", async (_, _) =>
             {
                 var clock = Stopwatch.StartNew();
@@ -103,7 +105,7 @@ public sealed class AckInteropTests
     public async Task ServerEmitWithAckFailsWithDisconnectedWhenClientLeavesInsteadOfAnswering()
     {
         var outcome = new TaskCompletionSource<(Exception? Error, TimeSpan Elapsed)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
             socket.On("ready", async (_, _) =>
             {
                 var clock = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Text;
 using System.Text.Json;
 using Fatechat.Protocol.SocketIO;
@@ -8,8 +9,9 @@ namespace Fatechat.Tests.Interop;
 /// Binary with the npm socket.io-client, over each transport: Buffers at the top level and nested in objects and
 /// arrays, from the client (echoed as an event and as an ack) and from the server.
 /// </summary>
-[TestFixture]
-public sealed class BinaryInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class BinaryInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
 
@@ -28,7 +30,7 @@ public sealed class BinaryInteropTests
     public async Task BinaryTravelsBothWaysTopLevelAndNested(string transport)
     {
         var uploads = new TaskCompletionSource<(byte[]? Top, Upload? Nested)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
         {
             socket.On("upload", (args, ack) =>
             {

@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Text.Json;
 
 namespace Fatechat.Tests.Interop;
@@ -6,8 +7,9 @@ namespace Fatechat.Tests.Interop;
 /// A room broadcast reaching 200 npm socket.io-client sockets spread over two node processes, plus sockets in
 /// another room that must get nothing: <c>socket.To(room)</c> leaves the sender out, <c>io.To(room)</c> does not.
 /// </summary>
-[TestFixture]
-public sealed class BroadcastInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class BroadcastInteropTests(EntryPath entryPath)
 {
     private const string Room = "lobby";
     private const int Processes = 2;
@@ -21,7 +23,7 @@ public sealed class BroadcastInteropTests
         int joined = 0;
         const int receivers = Processes * (MembersPerProcess + OutsidersPerProcess);
         var receiversJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
         {
             socket.On<string>("join", (room, ack) =>
             {

@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Text.Json;
 
 namespace Fatechat.Tests.Interop;
@@ -7,15 +8,16 @@ namespace Fatechat.Tests.Interop;
 /// content type and an ETag, byte for byte the pinned socket.io-client package's dist file; and the served ESM
 /// bundle, loaded as a browser would load it, connects.
 /// </summary>
-[TestFixture]
-public sealed class ClientBundleInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class ClientBundleInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
 
     [Test]
     public async Task ClientBundleIsServedAsThePinnedPackageFilesAndItsEsmBuildConnects()
     {
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(InteropHandlers.AnswerWhoAmI));
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(InteropHandlers.AnswerWhoAmI));
 
         var result = await NodeScript.RunAsync(ScriptTimeout, "client-bundle.mjs", server.Url);
 

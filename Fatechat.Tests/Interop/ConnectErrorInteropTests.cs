@@ -1,11 +1,13 @@
+using Fatechat.Tests.Support;
 using System.Collections.Concurrent;
 using Fatechat.Protocol.SocketIO;
 
 namespace Fatechat.Tests.Interop;
 
 /// <summary>A middleware refusal reaches the npm socket.io-client as <c>connect_error</c> with its message and data, and is not retried.</summary>
-[TestFixture]
-public sealed class ConnectErrorInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class ConnectErrorInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
 
@@ -15,7 +17,7 @@ public sealed class ConnectErrorInteropTests
     {
         var tokens = new ConcurrentQueue<string?>();
         var connections = new ConcurrentQueue<string>();
-        await using var server = await InteropServer.StartAsync(io =>
+        await using var server = await InteropServer.StartAsync(entryPath, io =>
         {
             io.Use(socket =>
             {

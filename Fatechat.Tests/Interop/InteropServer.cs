@@ -10,7 +10,7 @@ namespace Fatechat.Tests.Interop;
 
 /// <summary>
 /// A Socket.IO server built only with the public Fatechat.Protocol API, on real Kestrel at 127.0.0.1 with a port
-/// the OS picks. Each test passes its own handlers. Error logs are collected so a test can insist there were none.
+/// the OS picks, serving WebSockets through the door the fixture names. Each test passes its own handlers. Error logs are collected so a test can insist there were none.
 /// </summary>
 internal sealed class InteropServer : IAsyncDisposable
 {
@@ -32,11 +32,17 @@ internal sealed class InteropServer : IAsyncDisposable
     /// <summary>The base address, such as <c>http://127.0.0.1:40123</c>.</summary>
     public string Url { get; }
 
-    public static async Task<InteropServer> StartAsync(Action<SocketIOServer> configure, Action<SocketIOOptions>? options = null)
+    /// <summary>Starts a server whose WebSockets come through <paramref name="entryPath"/>.</summary>
+    public static async Task<InteropServer> StartAsync(EntryPath entryPath, Action<SocketIOServer> configure, Action<SocketIOOptions>? options = null)
     {
         var logs = new CapturedLogs();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (entryPath == EntryPath.Connection)
+        {
+            builder.WebHost.UseSocketIOWebSockets();
+        }
+
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSocketIO(options);
 

@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Collections.Concurrent;
 using Fatechat.Protocol.SocketIO;
 
@@ -7,8 +8,9 @@ namespace Fatechat.Tests.Interop;
 /// Namespaces with the npm socket.io-client: a custom namespace with its own middleware and handlers, multiplexed
 /// with <c>/</c> on one Engine.IO connection, and an unknown namespace refused.
 /// </summary>
-[TestFixture]
-public sealed class NamespaceInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class NamespaceInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
 
@@ -17,7 +19,7 @@ public sealed class NamespaceInteropTests
     {
         var middlewareCalls = new ConcurrentQueue<string>();
         var chatDisconnect = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await InteropServer.StartAsync(io =>
+        await using var server = await InteropServer.StartAsync(entryPath, io =>
         {
             io.OnConnection(socket => AnswerWhere(socket, "main"));
             io.Of("/chat")

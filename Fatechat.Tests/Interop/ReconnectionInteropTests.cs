@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Collections.Concurrent;
 using Fatechat.Protocol.SocketIO;
 
@@ -8,8 +9,9 @@ namespace Fatechat.Tests.Interop;
 /// the Engine.IO connection is closed ("transport close"), and only when told to after
 /// <c>Disconnect(close: true)</c> ("io server disconnect"), exactly as with the Node server.
 /// </summary>
-[TestFixture]
-public sealed class ReconnectionInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class ReconnectionInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
 
@@ -65,11 +67,11 @@ public sealed class ReconnectionInteropTests
         Assert.That(result.GetProperty("transport").GetString(), Is.EqualTo(transport));
     }
 
-    private static async Task<(InteropServer Server, ConcurrentQueue<(int N, string EngineId, string SocketId)> Hellos, ReasonQueue Reasons)> StartAsync()
+    private async Task<(InteropServer Server, ConcurrentQueue<(int N, string EngineId, string SocketId)> Hellos, ReasonQueue Reasons)> StartAsync()
     {
         var hellos = new ConcurrentQueue<(int N, string EngineId, string SocketId)>();
         var reasons = new ReasonQueue();
-        var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
         {
             socket.OnDisconnect(reasons.Add);
             socket.On<int>("hello", (n, ack) =>

@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Collections.Concurrent;
 
 namespace Fatechat.Tests.Interop;
@@ -6,8 +7,9 @@ namespace Fatechat.Tests.Interop;
 /// Text that stresses UTF-8 and JSON escaping (astral characters, U+2028, the polling record separator, NUL,
 /// HTML characters) travels from the npm socket.io-client to the server and back unchanged, over each transport.
 /// </summary>
-[TestFixture]
-public sealed class TextInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class TextInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
 
@@ -16,7 +18,7 @@ public sealed class TextInteropTests
     public async Task UnicodeAndEscapedTextSurvivesTheRoundTrip(string transport)
     {
         var received = new ConcurrentQueue<string[]>();
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
             socket.On<string[]>("text", (texts, ack) =>
             {
                 received.Enqueue(texts!);

@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Collections.Concurrent;
 using System.Text.Json;
 
@@ -7,8 +8,9 @@ namespace Fatechat.Tests.Interop;
 /// The npm socket.io-client on each way of connecting: default transports (polling, then the upgrade), WebSocket
 /// only, and polling only. The middleware must see the credentials each way carries.
 /// </summary>
-[TestFixture]
-public sealed class TransportInteropTests
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class TransportInteropTests(EntryPath entryPath)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(40);
 
@@ -16,7 +18,7 @@ public sealed class TransportInteropTests
     public async Task DefaultTransportsStartOnPollingUpgradeToWebSocketAndMiddlewareSeesAuthorizationHeader()
     {
         var seenByMiddleware = new ConcurrentQueue<(string Authorization, string Transport)>();
-        await using var server = await InteropServer.StartAsync(io =>
+        await using var server = await InteropServer.StartAsync(entryPath, io =>
         {
             io.Use(socket =>
             {
@@ -46,7 +48,7 @@ public sealed class TransportInteropTests
     public async Task WebSocketOnlyClientConnectsWithoutPollingAndMiddlewareSeesAuthToken()
     {
         var tokens = new ConcurrentQueue<(string? Token, string Transport)>();
-        await using var server = await InteropServer.StartAsync(io =>
+        await using var server = await InteropServer.StartAsync(entryPath, io =>
         {
             io.Use(socket =>
             {
@@ -78,7 +80,7 @@ public sealed class TransportInteropTests
     {
         const int count = 200;
         var received = new ConcurrentQueue<int>();
-        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
         {
             socket.On<int>("seq", (n, _) =>
             {

@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Text.Json;
 using Fatechat.Protocol.SocketIO;
 
@@ -62,7 +63,7 @@ public sealed class BinaryAttachmentsTests
     }
 
     private static SocketIOArgs Args(string json, IReadOnlyList<byte[]> attachments) =>
-        new(Json(json), 0, attachments, EncoderOptions.Json);
+        ReceivedArgs.Of(json, offset: 0, attachments, EncoderOptions.Json);
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }

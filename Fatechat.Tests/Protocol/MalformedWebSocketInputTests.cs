@@ -8,7 +8,9 @@ namespace Fatechat.Tests.Protocol;
 /// host: each closes only the connection that sent it, nothing is logged as an error, and a second, healthy
 /// connection (and a new one) still gets its echo. https://github.com/socketio/socket.io-protocol#packet-encoding
 /// </summary>
-public sealed class MalformedWebSocketInputTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class MalformedWebSocketInputTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     private static readonly string[] BadPlaceholders =
     [

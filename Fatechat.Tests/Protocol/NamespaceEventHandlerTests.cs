@@ -18,12 +18,12 @@ public sealed class NamespaceEventHandlerTests : ConformanceHostFixture
     public void RegisterHandlers()
     {
         var ns = Io.Of(Nsp);
-        ns.On<Greeting>("greet", (socket, greeting, ack) =>
+        ns.On<Greeting>("greet", (socket, greeting, ack, _) =>
         {
             ack?.Send($"hello {greeting?.Name} from {socket.Id}");
             return Task.CompletedTask;
         });
-        ns.On<Greeting>("overridden", (socket, _, ack) =>
+        ns.On<Greeting>("overridden", (socket, _, ack, _) =>
         {
             ack?.Send("namespace");
             return Task.CompletedTask;

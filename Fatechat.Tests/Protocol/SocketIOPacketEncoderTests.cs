@@ -1,3 +1,4 @@
+using Fatechat.Tests.Support;
 using System.Text;
 using System.Text.Json;
 using Fatechat.Protocol.EngineIO;
@@ -109,8 +110,7 @@ public sealed class SocketIOPacketEncoderTests
     {
         byte[] a = [1];
         byte[] b = [2];
-        using var received = JsonDocument.Parse("[\"message\",{\"_placeholder\":true,\"num\":1},\"x\",{\"_placeholder\":true,\"num\":0}]");
-        var args = new SocketIOArgs(received.RootElement, 1, [a, b], EncoderOptions.Json);
+        var args = ReceivedArgs.Of("[\"message\",{\"_placeholder\":true,\"num\":1},\"x\",{\"_placeholder\":true,\"num\":0}]", offset: 1, [a, b], EncoderOptions.Json);
 
         var frame = SocketIOPacketEncoder.EncodeEvent("/", "message-back", [args], -1, EncoderOptions.Json);
 

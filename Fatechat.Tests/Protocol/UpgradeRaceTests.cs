@@ -8,7 +8,9 @@ namespace Fatechat.Tests.Protocol;
 /// completes, and a message queued before <c>5</c> arrives exactly once, on one transport.
 /// https://github.com/socketio/engine.io-protocol#upgrade
 /// </summary>
-public sealed class UpgradeRaceTests : ConformanceHostFixture
+[TestFixture(EntryPath.Connection)]
+[TestFixture(EntryPath.Http)]
+public sealed class UpgradeRaceTests(EntryPath entryPath) : ConformanceHostFixture(entryPath)
 {
     [Test]
     public async Task PendingGetIsReleasedWithNoopAndQueuedEchoArrivesOnceOverWebSocket()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Fatechat.Conformance;
+using Fatechat.Protocol.EngineIO;
 using Fatechat.Protocol.SocketIO;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ namespace Fatechat.Tests.Support;
 /// 127.0.0.1 and a free port, raw clients for both endpoints, the server's logs and the reason each Socket.IO
 /// socket of the main namespace disconnected for.
 /// </summary>
-public abstract class ConformanceHostFixture
+public abstract class ConformanceHostFixture(EntryPath entryPath = EntryPath.Connection)
 {
     public const string EngineIOPath = "/engine.io/";
     public const string SocketIOPath = "/socket.io/";
@@ -27,7 +28,13 @@ public abstract class ConformanceHostFixture
     protected Uri BaseUri { get; private set; } = null!;
     protected HttpClient Http { get; private set; } = null!;
     protected SocketIOServer Io { get; private set; } = null!;
+
+    /// <summary>The bare Engine.IO echo at <see cref="EngineIOPath"/>.</summary>
+    protected EngineIOServer EchoEngine { get; private set; } = null!;
     protected CapturedLogs Logs { get; } = new();
+
+    /// <summary>The door this fixture's host serves WebSockets through.</summary>
+    protected EntryPath EntryPath { get; } = entryPath;
 
     [OneTimeSetUp]
     public async Task StartHostAsync()
@@ -36,7 +43,7 @@ public abstract class ConformanceHostFixture
         for (int attempt = 1; ; attempt++)
         {
             int port = FreePort.Next();
-            var app = ConformanceHost.Build($"http://127.0.0.1:{port}");
+            var app = ConformanceHost.Build($"http://127.0.0.1:{port}", connectionDoor: EntryPath == EntryPath.Connection);
             try
             {
                 await app.StartAsync().WithTimeout(TimeSpan.FromSeconds(30));
@@ -52,6 +59,7 @@ public abstract class ConformanceHostFixture
 
         _app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Logs);
         Io = _app.Services.GetRequiredService<SocketIOServer>();
+        EchoEngine = _app.Services.GetRequiredService<EngineIOServer>();
         Io.OnConnection(socket => socket.OnDisconnect(reason => DisconnectOf(socket.Id).TrySetResult(reason)));
         Http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
         {
@@ -67,6 +75,7 @@ public abstract class ConformanceHostFixture
         {
             await _app.StopAsync().WithTimeout(TimeSpan.FromSeconds(30));
             Io.Dispose(); // owned by the host's container too; disposing twice is harmless
+            EchoEngine.Dispose();
             await _app.DisposeAsync();
         }
     }

@@ -14,10 +14,21 @@ public static class ConformanceHost
     public const int PingIntervalMs = 300;
     public const int PingTimeoutMs = 200;
 
-    public static WebApplication Build(string url, string[]? args = null)
+    /// <param name="url">Where to listen.</param>
+    /// <param name="args">Host arguments.</param>
+    /// <param name="connectionDoor">
+    /// Serve WebSockets from Kestrel connection middleware, as Fatechat.Server does (the default); false leaves every
+    /// request to the HTTP layer, so that the suites can run against both doors.
+    /// </param>
+    public static WebApplication Build(string url, string[]? args = null, bool connectionDoor = true)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
-        builder.WebHost.UseUrls(url).UseSocketIOWebSockets();
+        builder.WebHost.UseUrls(url);
+        if (connectionDoor)
+        {
+            builder.WebHost.UseSocketIOWebSockets();
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSocketIO(options =>
         {

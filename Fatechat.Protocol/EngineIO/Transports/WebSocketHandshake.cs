@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,38 +10,57 @@ namespace Fatechat.Protocol.EngineIO.Transports;
 /// <summary>
 /// The server side of the RFC 6455 opening handshake (https://www.rfc-editor.org/rfc/rfc6455#section-4.2), done
 /// here rather than by ASP.NET Core's WebSocket middleware so that the transport can frame straight into
-/// Kestrel's pipes: several frames per flush, and no buffer held by an idle socket.
+/// Kestrel's pipes: several frames per flush, and no buffer held by an idle socket. <see cref="Admission"/> has
+/// checked the version and key; this answers 101 on either door, with the same headers.
 /// </summary>
 internal static class WebSocketHandshake
 {
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    public static bool IsUpgradeRequest(HttpContext context) =>
-        HttpMethods.IsGet(context.Request.Method)
-        && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
-        && context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+    private static ReadOnlySpan<byte> StatusLine => "HTTP/1.1 101 Switching Protocols\r\n"u8;
 
-    /// <summary>Answers 101 and returns the framed connection, or answers 400 and returns null.</summary>
-    public static async Task<WebSocketConnection?> AcceptAsync(HttpContext context)
+    /// <summary>
+    /// The 101's headers. No <c>Sec-WebSocket-Extensions</c>: permessage-deflate, if offered, is declined; no
+    /// <c>Sec-WebSocket-Protocol</c>: Engine.IO names none.
+    /// </summary>
+    private static IEnumerable<(string Name, string Value)> AcceptHeaders(string key) =>
+    [
+        ("Connection", "Upgrade"),
+        ("Upgrade", "websocket"),
+        ("Sec-WebSocket-Accept", AcceptValue(key)),
+    ];
+
+    /// <summary>The HTTP layer's door: answers 101 through Kestrel's upgrade feature and frames the upgraded stream.</summary>
+    public static async Task<WebSocketConnection> AcceptAsync(HttpContext context, string key)
     {
-        var headers = context.Request.Headers;
-        string? key = headers.SecWebSocketKey;
-        if (headers.SecWebSocketVersion != "13" || !IsValidKey(key))
+        var response = context.Response.Headers;
+        foreach (var (name, value) in AcceptHeaders(key))
         {
-            await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
-            return null;
+            response[name] = value;
         }
 
-        var response = context.Response.Headers;
-        response.Connection = "Upgrade";
-        response.Upgrade = "websocket";
-        response.SecWebSocketAccept = AcceptValue(key!);
-        // No Sec-WebSocket-Extensions in the answer: permessage-deflate, if offered, is declined.
         Stream stream = await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
         return new WebSocketConnection(
             // Zero-byte reads: an idle socket waits for data without holding a buffer.
             PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true, useZeroByteReads: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true)));
+    }
+
+    /// <summary>
+    /// The connection door: writes the 101 into the connection's pipe without flushing it, so that it leaves with
+    /// whatever is written next (the open packet of a new session), and frames the connection's own pipes.
+    /// </summary>
+    public static WebSocketConnection Accept(IDuplexPipe transport, string key)
+    {
+        var output = transport.Output;
+        output.Write(StatusLine);
+        foreach (var (name, value) in AcceptHeaders(key))
+        {
+            output.Write(Encoding.ASCII.GetBytes($"{name}: {value}\r\n"));
+        }
+
+        output.Write("\r\n"u8);
+        return new WebSocketConnection(transport.Input, output);
     }
 
     internal static string AcceptValue(string key) =>

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.WebSockets;
 
 namespace Fatechat.Protocol.EngineIO.Transports;
 
@@ -88,7 +89,7 @@ internal sealed class WebSocketSender
 
         if (batched == 0 && outbound.IsDone)
         {
-            _socket.WriteCloseFrame(1000);
+            _socket.WriteCloseFrame(WebSocketCloseStatus.NormalClosure);
             _stopped = true;
         }
 

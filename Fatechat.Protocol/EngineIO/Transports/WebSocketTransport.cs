@@ -9,16 +9,43 @@ namespace Fatechat.Protocol.EngineIO.Transports;
 /// </summary>
 internal static class WebSocketTransport
 {
-    /// <summary>Runs a session that started on WebSocket (no upgrade).</summary>
-    public static Task RunAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> openPacket, int maxPayload) =>
-        RunSessionAsync(connection, socket, openPacket, maxPayload);
+    /// <summary>
+    /// Runs what <see cref="Admission.Decide"/> admitted, once either door has answered 101: a new session on this
+    /// WebSocket, or the upgrade of the polling session it names.
+    /// </summary>
+    public static async Task ServeAsync(EngineIOServer server, Admission admission, EngineRequest request, WebSocketConnection socket)
+    {
+        var options = server.Options;
+        if (admission.Session is { } upgrading)
+        {
+            try
+            {
+                // The 101 must be out before the probe is awaited (a no-op where the HTTP layer sent it already).
+                await socket.FlushAsync(upgrading.Aborted);
+            }
+            catch (Exception exception) when (IsTransportFailure(exception))
+            {
+                // The client left before the 101 went out: the session stays on polling and may try again.
+                upgrading.CancelUpgrade();
+                return;
+            }
+
+            await RunUpgradeAsync(upgrading, socket, options.MaxPayload, TimeSpan.FromMilliseconds(options.UpgradeTimeoutMs));
+            return;
+        }
+
+        var session = server.Open(request.CreateHandshake(server.UtcNow), EngineConnection.WebSocketName);
+        // On the connection door the 101 still waits in the pipe and leaves with the open packet: one send.
+        byte[] open = EngineIORequestHandler.OpenPacket(server, session, upgrades: false);
+        await RunSessionAsync(session, socket, open, options.MaxPayload);
+    }
 
     /// <summary>
     /// Runs an upgrade of a polling session: <c>2probe</c> → <c>3probe</c>, then <c>5</c> switches the session
     /// over (https://github.com/socketio/engine.io-protocol#upgrade). Anything else, or no <c>5</c> within the
     /// upgrade timeout, drops this WebSocket and leaves the session on polling.
     /// </summary>
-    public static async Task RunUpgradeAsync(EngineConnection connection, WebSocketConnection socket, int maxPayload, TimeSpan upgradeTimeout)
+    private static async Task RunUpgradeAsync(EngineConnection connection, WebSocketConnection socket, int maxPayload, TimeSpan upgradeTimeout)
     {
         bool upgraded;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.Aborted))

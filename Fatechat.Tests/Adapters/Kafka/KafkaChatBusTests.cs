@@ -56,7 +56,7 @@ public sealed class KafkaChatBusTests
             published.Add(new RoomMessagePosted(AdapterTestData.Message(room, $"m{i}")));
         }
 
-        published.Add(new RoomPresenceChanged(room));
+        published.Add(new RoomMessagePosted(AdapterTestData.Message(room, "x joined the room"), PresenceChanged: true));
         published.Add(new PrivateMessagePosted(AdapterTestData.Private(AdapterTestData.Email(), AdapterTestData.Email())));
         for (var i = 0; i < published.Count; i++)
         {
@@ -180,10 +180,10 @@ public sealed class KafkaChatBusTests
     public async Task StartupGoesOnWhenTopicCreationFailsButTheTopicsExist()
     {
         // The mock cannot create topics through the AdminClient; a producer's first record auto-creates one.
-        const string lateTopic = "chat-events-created-elsewhere";
+        const string lateTopic = "chat-messages-created-elsewhere";
         var options = _kafka.Options(o =>
         {
-            o.EventsTopic = lateTopic;
+            o.MessagesTopic = lateTopic;
             o.StartupTimeoutSeconds = 3;
         });
         var bus = _kafka.NewBus("node-a", options);
@@ -196,9 +196,10 @@ public sealed class KafkaChatBusTests
         await starting.WaitAsync(Deadline);
         var delivered = Record(bus, ChatBusSubscription.Delivery);
         var room = AdapterTestData.RoomName();
-        await bus.PublishAsync(new RoomPresenceChanged(room), CancellationToken.None);
-        await AsyncTimeout.UntilAsync(() => delivered.Count >= 1, "the presence change arrives on the late topic", Deadline);
-        Assert.That(delivered, Is.EqualTo(new[] { new RoomPresenceChanged(room) }), "the foreign record is skipped");
+        var message = new RoomMessagePosted(AdapterTestData.Message(room));
+        await bus.PublishAsync(message, CancellationToken.None);
+        await AsyncTimeout.UntilAsync(() => delivered.Count >= 1, "the message arrives on the late topic", Deadline);
+        Assert.That(delivered, Is.EqualTo(new[] { message }), "the foreign record is skipped");
     }
 
     [Test]

@@ -1,0 +1,110 @@
+using Fatechat.Protocol.EngineIO.Transports;
+using Microsoft.AspNetCore.Http;
+
+namespace Fatechat.Protocol.EngineIO;
+
+/// <summary>What a request to the engine becomes.</summary>
+internal enum AdmissionKind
+{
+    /// <summary>A handshake over polling: answer the open packet.</summary>
+    OpenPolling,
+
+    /// <summary>A handshake over WebSocket: switch protocols and open a session on it.</summary>
+    OpenWebSocket,
+
+    /// <summary>A WebSocket for a polling session: switch protocols and probe. The session's upgrade is claimed.</summary>
+    UpgradeWebSocket,
+
+    /// <summary>A long-poll GET of a polling session.</summary>
+    PollingGet,
+
+    /// <summary>A POST of packets to a polling session.</summary>
+    PollingPost,
+
+    /// <summary>Refused with <see cref="Admission.Error"/>.</summary>
+    Refused,
+}
+
+/// <summary>
+/// The one decision on every request to an engine, taken for both doors (Kestrel's HTTP layer and the connection
+/// path), with the checks and order of Node's <c>Server.verify</c> and <c>handleRequest</c>
+/// (socketio/socket.io packages/engine.io/lib/server.ts). The connection path executes only the WebSocket outcomes
+/// and leaves the request unread for HTTP otherwise; the HTTP path executes them all.
+/// </summary>
+internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? Session = null, EngineIOError? Error = null)
+{
+    public bool IsWebSocket => Kind is AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket;
+
+    /// <summary>
+    /// Decides what <paramref name="request"/> becomes. The only side effect is on <see cref="AdmissionKind.UpgradeWebSocket"/>:
+    /// the session's one upgrade is claimed, so the caller must run the upgrade or call
+    /// <see cref="EngineConnection.CancelUpgrade"/>.
+    /// </summary>
+    public static Admission Decide(EngineIOServer server, EngineRequest request)
+    {
+        var options = server.Options;
+        if (!IsAllowedTransport(options, request.Transport))
+        {
+            return Refuse(EngineIOError.UnknownTransport);
+        }
+
+        // A plain HTTP request may not claim the websocket transport, nor an upgrade request the polling one.
+        bool isWebSocket = request.IsWebSocketUpgrade;
+        if (isWebSocket != (request.Transport == EngineConnection.WebSocketName))
+        {
+            return Refuse(EngineIOError.BadRequest);
+        }
+
+        if (request.Protocol != "4")
+        {
+            return Refuse(EngineIOError.UnsupportedProtocolVersion);
+        }
+
+        // RFC 6455 §4.2.1: version 13 and a 16-byte nonce. Checked after the sid, as Node's ws does after verify().
+        bool validHandshake = !isWebSocket
+            || (request.Headers.SecWebSocketVersion == "13" && WebSocketHandshake.IsValidKey(request.WebSocketKey));
+        if (request.Sid is null)
+        {
+            if (isWebSocket)
+            {
+                return validHandshake ? new Admission(AdmissionKind.OpenWebSocket) : Refuse(EngineIOError.BadRequest);
+            }
+
+            return HttpMethods.IsGet(request.Method) ? new Admission(AdmissionKind.OpenPolling) : Refuse(EngineIOError.BadHandshakeMethod);
+        }
+
+        if (!server.TryGet(request.Sid, out EngineConnection session))
+        {
+            return Refuse(EngineIOError.UnknownSid);
+        }
+
+        if (isWebSocket)
+        {
+            return validHandshake && options.AllowUpgrades && session.TryClaimUpgrade()
+                ? new Admission(AdmissionKind.UpgradeWebSocket, session)
+                : Refuse(EngineIOError.BadRequest);
+        }
+
+        // A session that moved to WebSocket refuses its old transport.
+        if (session.Transport != EngineConnection.PollingName)
+        {
+            return Refuse(EngineIOError.BadRequest);
+        }
+
+        if (HttpMethods.IsGet(request.Method))
+        {
+            return new Admission(AdmissionKind.PollingGet, session);
+        }
+
+        return HttpMethods.IsPost(request.Method) ? new Admission(AdmissionKind.PollingPost, session) : Refuse(EngineIOError.BadRequest);
+    }
+
+    private static Admission Refuse(EngineIOError error) => new(AdmissionKind.Refused, Error: error);
+
+    private static bool IsAllowedTransport(EngineIOOptions options, string? transport) => transport switch
+    {
+        EngineConnection.PollingName => options.AllowPolling,
+        EngineConnection.WebSocketName => options.AllowWebSocket,
+        _ => false,
+    };
+}
