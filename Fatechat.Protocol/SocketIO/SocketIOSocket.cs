@@ -311,8 +311,6 @@ public sealed class SocketIOSocket
             return;
         }
 
-        Volatile.Read(ref _disconnectedSource)?.Cancel();
-
         _ = RunDisconnectHandlersAsync(_disconnecting, reason);
         string[] rooms;
         lock (_rooms)
@@ -329,8 +327,9 @@ public sealed class SocketIOSocket
         Namespace.Remove(this);
         _client.Remove(this);
         _acks?.FailAll(reason);
-        // After the handler running now, if any (its token is cancelled); events not yet started are dropped.
-        // Created here if no event came yet, so that one arriving now finds it closed.
+        // The disconnect handlers run after the handler running now, if any; events not yet started are dropped.
+        // The queue is created here if no event came yet, so that one arriving now finds it closed. Closed before
+        // the token is cancelled: a handler that ends at once on cancellation must not start the next event.
         if (Namespace.HandleEventsConcurrently)
         {
             _ = RunDisconnectHandlersAsync(_disconnected, reason);
@@ -339,6 +338,8 @@ public sealed class SocketIOSocket
         {
             EnsureEvents().Close(() => RunDisconnectHandlersAsync(_disconnected, reason));
         }
+
+        Volatile.Read(ref _disconnectedSource)?.Cancel();
     }
 
     /// <summary>Runs <paramref name="work"/> ahead of any event (the connect packet and the connection handlers).</summary>

@@ -34,7 +34,7 @@ public sealed class NamespaceEventHandlerTests : ConformanceHostFixture
     [Test]
     public async Task NamespaceHandlerIsCalledWithTheSendingSocket()
     {
-        var (client, socketId) = await ConnectAsync();
+        var (client, socketId) = await ConnectNamespaceAsync(Nsp);
         await using var _ = client;
 
         await client.SendAsync($"42{Nsp},7[\"greet\",{{\"name\":\"ada\"}}]");
@@ -45,7 +45,7 @@ public sealed class NamespaceEventHandlerTests : ConformanceHostFixture
     [Test]
     public async Task SocketHandlerTakesPrecedenceOverTheNamespaceHandler()
     {
-        var (client, _) = await ConnectAsync();
+        var (client, _) = await ConnectNamespaceAsync(Nsp);
         await using var __ = client;
 
         await client.SendAsync($"42{Nsp},3[\"overridden\",{{}}]");
@@ -56,7 +56,7 @@ public sealed class NamespaceEventHandlerTests : ConformanceHostFixture
     [Test]
     public async Task PayloadThatDoesNotBindIsAnsweredWithInvalidPayloadAndTheSocketStaysUp()
     {
-        var (client, socketId) = await ConnectAsync();
+        var (client, socketId) = await ConnectNamespaceAsync(Nsp);
         await using var _ = client;
 
         await client.SendAsync($"42{Nsp},4[\"greet\",[1,2]]");
@@ -64,16 +64,5 @@ public sealed class NamespaceEventHandlerTests : ConformanceHostFixture
 
         await client.SendAsync($"42{Nsp},5[\"greet\",{{\"name\":\"bo\"}}]");
         Assert.That((await client.ReceiveSkippingPingsAsync(1))[0].Text, Is.EqualTo($"43{Nsp},5[\"hello bo from {socketId}\"]"));
-    }
-
-    private async Task<(EngineWebSocketClient Client, string SocketId)> ConnectAsync()
-    {
-        var client = await EngineWebSocketClient.ConnectAsync(WebSocketUri(SocketIOPath), autoPong: true);
-        Assert.That(await client.ReceiveTextAsync(), Does.StartWith("0{"));
-        await client.SendAsync($"40{Nsp},");
-        string connect = (await client.ReceiveSkippingPingsAsync(1))[0].Text!;
-        Assert.That(connect, Does.StartWith($"40{Nsp},{{\"sid\":\""));
-        string socketId = connect[(connect.IndexOf(":\"", StringComparison.Ordinal) + 2)..connect.LastIndexOf('"')];
-        return (client, socketId);
     }
 }

@@ -110,6 +110,18 @@ public abstract class ConformanceHostFixture(EntryPath entryPath = EntryPath.Con
         return (client, payload.RootElement.GetProperty("sid").GetString()!);
     }
 
+    /// <summary>A WebSocket client connected to namespace <paramref name="nsp"/>, with its Socket.IO socket id.</summary>
+    protected async Task<(EngineWebSocketClient Client, string SocketId)> ConnectNamespaceAsync(string nsp)
+    {
+        var client = await EngineWebSocketClient.ConnectAsync(WebSocketUri(SocketIOPath), autoPong: true);
+        Assert.That(await client.ReceiveTextAsync(), Does.StartWith("0{"));
+        await client.SendAsync($"40{nsp},");
+        string connect = (await client.ReceiveSkippingPingsAsync(1))[0].Text!;
+        Assert.That(connect, Does.StartWith($"40{nsp},{{\"sid\":\""));
+        string socketId = connect[(connect.IndexOf(":\"", StringComparison.Ordinal) + 2)..connect.LastIndexOf('"')];
+        return (client, socketId);
+    }
+
     /// <summary>The host echoes <c>message</c> as <c>message-back</c>: proof that a connection still works.</summary>
     protected static async Task AssertEchoAnsweredAsync(EngineWebSocketClient client, string text)
     {

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using Fatechat.Protocol.SocketIO;
+using Fatechat.Tests.Support;
+
+namespace Fatechat.Tests.Protocol;
+
+/// <summary>
+/// Ordered dispatch: one socket's events reach their handlers one at a time, in arrival order, even when a handler
+/// awaits; a disconnect cancels the running handler's token, drops the events still waiting, and runs the disconnect
+/// handlers after the running handler is over. A namespace may opt into concurrent handlers instead.
+/// </summary>
+public sealed class EventOrderTests : ConformanceHostFixture
+{
+    private const string Ordered = "/ordered";
+    private const string Concurrent = "/concurrent";
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _journal = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _released = new();
+
+    [OneTimeSetUp]
+    public void RegisterHandlers()
+    {
+        foreach (var (name, concurrent) in new[] { (Ordered, false), (Concurrent, true) })
+        {
+            var ns = Io.Of(name);
+            ns.HandleEventsConcurrently = concurrent;
+            ns.OnConnection(socket => socket.OnDisconnect(_ => Journal(socket).Enqueue("disconnect handler")));
+            // Later events wait less: run concurrently, they would finish in reverse order.
+            ns.On<int>("work", async (socket, n, ack, cancellation) =>
+            {
+                Journal(socket).Enqueue($"start {n}");
+                await Task.Delay(TimeSpan.FromMilliseconds((5 - n) * 40), cancellation);
+                Journal(socket).Enqueue($"end {n}");
+                ack?.Send(n);
+            });
+            // Waits until the test releases it or the socket disconnects.
+            ns.On<string>("hold", async (socket, _, ack, cancellation) =>
+            {
+                Journal(socket).Enqueue("hold");
+                try
+                {
+                    await Released(socket).Task.WaitAsync(cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    Journal(socket).Enqueue("hold cancelled");
+                    throw;
+                }
+
+                ack?.Send("released");
+            });
+            ns.On<string>("after", (socket, _, ack, _) =>
+            {
+                Journal(socket).Enqueue("after");
+                ack?.Send("after");
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    [Test]
+    public async Task EventsOfOneSocketAreHandledOneAtATimeInArrivalOrder()
+    {
+        var (client, socketId) = await ConnectNamespaceAsync(Ordered);
+        await using var _ = client;
+
+        for (int n = 0; n < 5; n++)
+        {
+            await client.SendAsync($"42{Ordered},{n}[\"work\",{n}]");
+        }
+
+        var acks = await client.ReceiveSkippingPingsAsync(5, TimeSpan.FromSeconds(10));
+        Assert.That(acks.Select(a => a.Text), Is.EqualTo(Enumerable.Range(0, 5).Select(n => $"43{Ordered},{n}[{n}]")));
+        Assert.That(_journal[socketId], Is.EqualTo(Enumerable.Range(0, 5).SelectMany(n => new[] { $"start {n}", $"end {n}" })),
+            "each handler starts after the one before it has finished");
+    }
+
+    [Test]
+    public async Task ConcurrentNamespaceStartsEveryHandlerAsItsPacketArrives()
+    {
+        var (client, socketId) = await ConnectNamespaceAsync(Concurrent);
+        await using var _ = client;
+
+        for (int n = 0; n < 5; n++)
+        {
+            await client.SendAsync($"42{Concurrent},{n}[\"work\",{n}]");
+        }
+
+        var acks = await client.ReceiveSkippingPingsAsync(5, TimeSpan.FromSeconds(10));
+        Assert.That(acks.Select(a => a.Text), Is.EqualTo(Enumerable.Range(0, 5).Reverse().Select(n => $"43{Concurrent},{n}[{n}]")),
+            "the shortest wait answers first");
+        Assert.That(_journal[socketId].Take(5), Is.EquivalentTo(Enumerable.Range(0, 5).Select(n => $"start {n}")));
+    }
+
+    [Test]
+    public async Task DisconnectCancelsTheRunningHandlerDropsWaitingEventsThenRunsDisconnectHandlers()
+    {
+        var (client, socketId) = await ConnectNamespaceAsync(Ordered);
+        await client.SendAsync($"42{Ordered},1[\"hold\",\"x\"]");
+        await client.SendAsync($"42{Ordered},2[\"after\",\"x\"]");
+        await AsyncTimeout.UntilAsync(() => Journal(socketId).Contains("hold"), "the first handler runs");
+
+        await client.DisposeAsync();
+
+        await AsyncTimeout.UntilAsync(() => Journal(socketId).Contains("disconnect handler"), "the disconnect handler runs", TimeSpan.FromSeconds(10));
+        await Task.Delay(200);
+        Assert.That(Journal(socketId), Is.EqualTo(new[] { "hold", "hold cancelled", "disconnect handler" }),
+            "the waiting event never ran, and the disconnect handler came after the cancelled one");
+        Assert.That(Logs.Errors, Is.Empty, "a handler cancelled by its disconnect is not an error");
+    }
+
+    [Test]
+    public async Task EventWaitingBehindAHandlerRunsOnceItFinishes()
+    {
+        var (client, socketId) = await ConnectNamespaceAsync(Ordered);
+        await using var _ = client;
+        await client.SendAsync($"42{Ordered},1[\"hold\",\"x\"]");
+        await client.SendAsync($"42{Ordered},2[\"after\",\"x\"]");
+        await AsyncTimeout.UntilAsync(() => Journal(socketId).Contains("hold"), "the first handler runs");
+        await Task.Delay(200);
+        Assert.That(Journal(socketId), Is.EqualTo(new[] { "hold" }), "the second event waits");
+
+        Released(socketId).SetResult();
+
+        var acks = await client.ReceiveSkippingPingsAsync(2);
+        Assert.That(acks.Select(a => a.Text), Is.EqualTo(new[] { $"43{Ordered},1[\"released\"]", $"43{Ordered},2[\"after\"]" }));
+    }
+
+    [Test]
+    public async Task TooManyEventsWaitingClosesOnlyThatConnection()
+    {
+        var (flooder, socketId) = await ConnectNamespaceAsync(Ordered);
+        await using var _ = flooder;
+        var (bystander, _) = await ConnectNamespaceAsync(Ordered);
+        await using var __ = bystander;
+        await flooder.SendAsync($"42{Ordered},1[\"hold\",\"x\"]");
+        await AsyncTimeout.UntilAsync(() => Journal(socketId).Contains("hold"), "the first handler runs");
+
+        for (int i = 0; i <= Io.Options.MaxQueuedEvents; i++)
+        {
+            await flooder.SendAsync($"42{Ordered}[\"after\",\"x\"]");
+        }
+
+        await flooder.WaitForCloseAsync(TimeSpan.FromSeconds(10));
+        Assert.That(Journal(socketId), Does.Contain("hold cancelled"));
+        Assert.That(Journal(socketId), Does.Not.Contain("after"), "nothing that waited ran");
+        await bystander.SendAsync($"42{Ordered},9[\"after\",\"x\"]");
+        Assert.That((await bystander.ReceiveSkippingPingsAsync(1))[0].Text, Is.EqualTo($"43{Ordered},9[\"after\"]"));
+    }
+
+    private ConcurrentQueue<string> Journal(SocketIOSocket socket) => Journal(socket.Id);
+
+    private ConcurrentQueue<string> Journal(string socketId) => _journal.GetOrAdd(socketId, _ => new ConcurrentQueue<string>());
+
+    private TaskCompletionSource Released(SocketIOSocket socket) => Released(socket.Id);
+
+    private TaskCompletionSource Released(string socketId) =>
+        _released.GetOrAdd(socketId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}
