@@ -61,33 +61,19 @@ public sealed class EventOrderTests : ConformanceHostFixture
     [Test]
     public async Task EventsOfOneSocketAreHandledOneAtATimeInArrivalOrder()
     {
-        var (client, socketId) = await ConnectNamespaceAsync(Ordered);
-        await using var _ = client;
+        var (socketId, acks) = await SendFiveWorkEventsAsync(Ordered);
 
-        for (int n = 0; n < 5; n++)
-        {
-            await client.SendAsync($"42{Ordered},{n}[\"work\",{n}]");
-        }
-
-        var acks = await client.ReceiveSkippingPingsAsync(5, TimeSpan.FromSeconds(10));
-        Assert.That(acks.Select(a => a.Text), Is.EqualTo(Enumerable.Range(0, 5).Select(n => $"43{Ordered},{n}[{n}]")));
-        Assert.That(_journal[socketId], Is.EqualTo(Enumerable.Range(0, 5).SelectMany(n => new[] { $"start {n}", $"end {n}" })),
+        Assert.That(acks, Is.EqualTo(Enumerable.Range(0, 5).Select(n => $"43{Ordered},{n}[{n}]")));
+        Assert.That(_journal[socketId].Take(10), Is.EqualTo(Enumerable.Range(0, 5).SelectMany(n => new[] { $"start {n}", $"end {n}" })),
             "each handler starts after the one before it has finished");
     }
 
     [Test]
     public async Task ConcurrentNamespaceStartsEveryHandlerAsItsPacketArrives()
     {
-        var (client, socketId) = await ConnectNamespaceAsync(Concurrent);
-        await using var _ = client;
+        var (socketId, acks) = await SendFiveWorkEventsAsync(Concurrent);
 
-        for (int n = 0; n < 5; n++)
-        {
-            await client.SendAsync($"42{Concurrent},{n}[\"work\",{n}]");
-        }
-
-        var acks = await client.ReceiveSkippingPingsAsync(5, TimeSpan.FromSeconds(10));
-        Assert.That(acks.Select(a => a.Text), Is.EqualTo(Enumerable.Range(0, 5).Reverse().Select(n => $"43{Concurrent},{n}[{n}]")),
+        Assert.That(acks, Is.EqualTo(Enumerable.Range(0, 5).Reverse().Select(n => $"43{Concurrent},{n}[{n}]")),
             "the shortest wait answers first");
         Assert.That(_journal[socketId].Take(5), Is.EquivalentTo(Enumerable.Range(0, 5).Select(n => $"start {n}")));
     }
@@ -146,6 +132,20 @@ public sealed class EventOrderTests : ConformanceHostFixture
         Assert.That(Journal(socketId), Does.Not.Contain("after"), "nothing that waited ran");
         await bystander.SendAsync($"42{Ordered},9[\"after\",\"x\"]");
         Assert.That((await bystander.ReceiveSkippingPingsAsync(1))[0].Text, Is.EqualTo($"43{Ordered},9[\"after\"]"));
+    }
+
+    /// <summary>Sends <c>work</c> 0 to 4 with acks on one new socket of <paramref name="nsp"/>; the acks in the order they came.</summary>
+    private async Task<(string SocketId, IEnumerable<string?> Acks)> SendFiveWorkEventsAsync(string nsp)
+    {
+        var (client, socketId) = await ConnectNamespaceAsync(nsp);
+        await using var _ = client;
+        for (int n = 0; n < 5; n++)
+        {
+            await client.SendAsync($"42{nsp},{n}[\"work\",{n}]");
+        }
+
+        var acks = await client.ReceiveSkippingPingsAsync(5, TimeSpan.FromSeconds(10));
+        return (socketId, acks.Select(a => a.Text));
     }
 
     private ConcurrentQueue<string> Journal(SocketIOSocket socket) => Journal(socket.Id);
