@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Fatechat.Server.Options;
+using Fatechat.Server.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -15,11 +16,14 @@ public sealed class JwtTokenService
     private readonly TimeProvider _time;
     private readonly SigningCredentials _credentials;
     private readonly TokenValidationParameters _validation;
+    private readonly TokenValidationParameters _nodeValidation;
+    private readonly NodeAppTables _nodeApp;
 
-    public JwtTokenService(IOptions<JwtOptions> options, TimeProvider time)
+    public JwtTokenService(IOptions<JwtOptions> options, TimeProvider time, NodeAppTables nodeApp)
     {
         _options = options.Value;
         _time = time;
+        _nodeApp = nodeApp;
         var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(_options.Secret));
         _credentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256);
         _validation = new TokenValidationParameters
@@ -33,7 +37,15 @@ public sealed class JwtTokenService
             ClockSkew = TimeSpan.FromSeconds(30),
             LifetimeValidator = ValidateLifetime,
         };
+        // The Node server's tokens: the same key and checks, and no issuer at all (one that names another is refused).
+        _nodeValidation = _validation.Clone();
+        _nodeValidation.ValidateIssuer = true;
+        _nodeValidation.IssuerValidator = (issuer, _, _) =>
+            string.IsNullOrEmpty(issuer) ? issuer : throw new SecurityTokenInvalidIssuerException("A Node app token has no issuer.");
     }
+
+    /// <summary>Whether tokens of the Node app (no <c>iss</c>) are accepted: the setting, else whether its tables were found.</summary>
+    public bool AcceptsNodeTokens => _options.AcceptNodeTokens ?? _nodeApp.Found;
 
     public string CreateToken(ChatUser user)
     {
@@ -58,6 +70,11 @@ public sealed class JwtTokenService
         }
 
         var result = await _handler.ValidateTokenAsync(token, _validation);
+        if (!result.IsValid && AcceptsNodeTokens && !string.IsNullOrEmpty(_options.Issuer))
+        {
+            result = await _handler.ValidateTokenAsync(token, _nodeValidation);
+        }
+
         if (!result.IsValid
             || result.ClaimsIdentity.FindFirst(ChatUser.IdClaim)?.Value is not { } idText
             || !long.TryParse(idText, out var id)

@@ -47,6 +47,16 @@ public sealed class MessageIdGenerator(TimeProvider time)
         return Encode(((UInt128)(ulong)ms << 80) | random);
     }
 
+    /// <summary>
+    /// The id of a message imported from the Node app, whose ids were numbers: its creation millisecond and the Node
+    /// id in the low bits. The same row always gets the same id, and imported ids sort by time, then by Node id.
+    /// </summary>
+    public static string FromNodeId(DateTime createdAt, long nodeId)
+    {
+        var ms = (ulong)(createdAt - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMillisecond;
+        return Encode(((UInt128)ms << 80) | (ulong)nodeId);
+    }
+
     public static bool IsValid(string? id)
     {
         if (id is null || id.Length != 26 || id[0] > '7')

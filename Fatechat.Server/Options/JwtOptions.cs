@@ -14,4 +14,11 @@ public sealed class JwtOptions
     public string Issuer { get; set; } = "fatechat";
 
     public TimeSpan Expiry { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// Accept tokens issued by the Node app Fatechat replaces: HS256 with this secret, no <c>iss</c>,
+    /// <c>{userId, userMail, iat, exp}</c>, until they expire. Unset (the default) means: when the database holds
+    /// the Node app's tables (<see cref="Storage.NodeAppTables"/>).
+    /// </summary>
+    public bool? AcceptNodeTokens { get; set; }
 }

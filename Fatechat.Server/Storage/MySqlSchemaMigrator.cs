@@ -6,9 +6,10 @@ namespace Fatechat.Server.Storage;
 /// <summary>
 /// Applies Storage/Sql/MySql scripts not yet recorded in <c>schema_migrations</c>. MySQL commits DDL implicitly, so
 /// a transaction cannot make a script atomic; instead a named lock (GET_LOCK, per database) lets one node migrate
-/// while the others wait, and every script is written to be safe to run again if a node died half-way.
+/// while the others wait, and every script is written to be safe to run again if a node died half-way. The Node
+/// app's data, if its tables are there, is imported under the same lock (<see cref="NodeAppImporter"/>).
 /// </summary>
-public sealed partial class MySqlSchemaMigrator(MySqlDatabase database, ILogger<MySqlSchemaMigrator> logger) : ISchemaMigrator
+public sealed partial class MySqlSchemaMigrator(MySqlDatabase database, NodeAppImporter nodeApp, ILogger<MySqlSchemaMigrator> logger) : ISchemaMigrator
 {
     private const int LockTimeoutSeconds = 120;
 
@@ -47,6 +48,8 @@ public sealed partial class MySqlSchemaMigrator(MySqlDatabase database, ILogger<
         try
         {
             await ApplyPendingAsync(connection, cancellationToken);
+            // Under the same lock: one node imports the Node app's data while the others wait.
+            await nodeApp.ImportAsync(connection, cancellationToken);
         }
         finally
         {

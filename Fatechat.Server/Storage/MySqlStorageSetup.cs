@@ -22,6 +22,7 @@ internal static class MySqlStorageSetup
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         services.AddSingleton<MySqlDatabase>();
+        services.AddSingleton<NodeAppImporter>();
         services.AddSingleton<ISchemaMigrator, MySqlSchemaMigrator>();
         services.AddSingleton<IUserRepository, MySqlUserRepository>();
         services.AddSingleton<IRoomRepository, MySqlRoomRepository>();

@@ -42,7 +42,8 @@ internal sealed class MySqlTestDatabase : IAsyncDisposable
         return new MySqlTestDatabase(serverConnection, name, new MySqlDataSourceBuilder(builder.ConnectionString).Build());
     }
 
-    public MySqlSchemaMigrator NewMigrator() => new(Database, NullLogger<MySqlSchemaMigrator>.Instance);
+    public MySqlSchemaMigrator NewMigrator() =>
+        new(Database, new NodeAppImporter(new NodeAppTables(), NullLogger<NodeAppImporter>.Instance), NullLogger<MySqlSchemaMigrator>.Instance);
 
     public async Task<MySqlDatabase> MigratedAsync()
     {
