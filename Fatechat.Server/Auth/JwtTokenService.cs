@@ -37,8 +37,10 @@ public sealed class JwtTokenService
             ClockSkew = TimeSpan.FromSeconds(30),
             LifetimeValidator = ValidateLifetime,
         };
-        // The Node server's tokens: the same key and checks, and no issuer at all (one that names another is refused).
+        // The Node server's tokens: its key (by default this one), the same checks, and no issuer at all (a token
+        // that names another issuer is refused).
         _nodeValidation = _validation.Clone();
+        _nodeValidation.SignatureValidator = NodeTokenSignature.Validator(Encoding.UTF8.GetBytes(_options.NodeSecret ?? _options.Secret));
         _nodeValidation.ValidateIssuer = true;
         _nodeValidation.IssuerValidator = (issuer, _, _) =>
             string.IsNullOrEmpty(issuer) ? issuer : throw new SecurityTokenInvalidIssuerException("A Node app token has no issuer.");
@@ -70,7 +72,7 @@ public sealed class JwtTokenService
         }
 
         var result = await _handler.ValidateTokenAsync(token, _validation);
-        if (!result.IsValid && AcceptsNodeTokens && !string.IsNullOrEmpty(_options.Issuer))
+        if (!result.IsValid && AcceptsNodeTokens)
         {
             result = await _handler.ValidateTokenAsync(token, _nodeValidation);
         }

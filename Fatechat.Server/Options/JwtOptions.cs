@@ -21,4 +21,10 @@ public sealed class JwtOptions
     /// the Node app's tables (<see cref="Storage.NodeAppTables"/>).
     /// </summary>
     public bool? AcceptNodeTokens { get; set; }
+
+    /// <summary>
+    /// The key the Node app signed its tokens with, when it was not <see cref="Secret"/> (the Node app hard-coded
+    /// a short one). Verify-only and any length; needed only until the last of those tokens has expired (6 h).
+    /// </summary>
+    public string? NodeSecret { get; set; }
 }

@@ -120,10 +120,31 @@ public sealed class NodeAppMigrationTests
     {
         await using var server = await StartAsync("--Fatechat:Jwt:AcceptNodeTokens=false");
 
+        Assert.That(await RoomsStatusAsync(server, _aliceToken), Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test, Order(5)]
+    public async Task TokensSignedWithTheNodeAppsOwnShortKeyAreAcceptedWithNodeSecret()
+    {
+        // The Node app hard-coded this 19-byte key; HS256 keys for Fatechat's own tokens must be 32 bytes or more.
+        const string nodeKey = "a_strong_secret_key";
+        await using var server = await StartAsync($"--Fatechat:Jwt:NodeSecret={nodeKey}");
+        var signedByNode = (await NodeCredentialsAsync(AlicePassword, 4, "alice@x.io", nodeKey)).GetProperty("token").GetString();
+        var signedElsewhere = (await NodeCredentialsAsync(AlicePassword, 4, "alice@x.io", "another_key_entirely")).GetProperty("token").GetString();
+
+        Assert.That(await RoomsStatusAsync(server, signedByNode), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await RoomsStatusAsync(server, signedElsewhere), Is.EqualTo(HttpStatusCode.Unauthorized));
+        using var login = await server.Client.PostAsJsonAsync("/api/login", new { email = "alice@x.io", password = AlicePassword });
+        var own = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        Assert.That(await RoomsStatusAsync(server, own), Is.EqualTo(HttpStatusCode.OK), "Fatechat's own tokens still work");
+    }
+
+    private static async Task<HttpStatusCode> RoomsStatusAsync(FatechatTestServer server, string? rawToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/chat");
-        request.Headers.TryAddWithoutValidation("Authorization", _aliceToken);
+        request.Headers.TryAddWithoutValidation("Authorization", rawToken);
         using var response = await server.Client.SendAsync(request);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        return response.StatusCode;
     }
 
     private Task<FatechatTestServer> StartAsync(params string[] extra) => FatechatTestServer.StartAsync(
@@ -143,9 +164,9 @@ public sealed class NodeAppMigrationTests
             m.GetProperty("sender_mail").GetString()!)).ToList();
     }
 
-    private static Task<JsonElement> NodeCredentialsAsync(string password, long userId, string email) =>
+    private static Task<JsonElement> NodeCredentialsAsync(string password, long userId, string email, string secret = JwtOptions.SampleSecret) =>
         NodeScript.RunAsync(TimeSpan.FromSeconds(30), "../../Migration/node/node-credentials.mjs", "-",
-            password, JwtOptions.SampleSecret, userId.ToString(System.Globalization.CultureInfo.InvariantCulture), email);
+            password, secret, userId.ToString(System.Globalization.CultureInfo.InvariantCulture), email);
 
     private async Task ExecuteAsync(string sql)
     {
