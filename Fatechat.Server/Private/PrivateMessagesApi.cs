@@ -8,14 +8,35 @@ using System.Security.Claims;
 
 namespace Fatechat.Server.Private;
 
-/// <summary><c>GET /api/private/{email}/messages</c>: the caller's conversation with one user. Token required.</summary>
+/// <summary>
+/// <c>GET /api/private</c>: the caller's conversations, most recent first; <c>GET /api/private/{email}/messages</c>:
+/// the caller's conversation with one user. Token required.
+/// </summary>
 internal static class PrivateMessagesApi
 {
     public static RouteGroupBuilder MapPrivateMessages(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/private").WithTags("Private messages").RequireAuthorization();
+        group.MapGet("/", ListConversationsAsync);
         group.MapGet("/{email}/messages", GetConversationAsync);
         return group;
+    }
+
+    private static async Task<Results<Ok<List<ConversationResponse>>, BadRequest<ErrorResponse>>> ListConversationsAsync(
+        string? limit,
+        ClaimsPrincipal principal,
+        IMessageRepository messages,
+        IOptions<ChatOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (!PageQuery.TryParse(before: null, limit, options.Value, out var page, out var problem))
+        {
+            return TypedResults.BadRequest(new ErrorResponse(problem!));
+        }
+
+        var caller = ChatUser.FromPrincipal(principal);
+        var latest = await messages.ListConversationsAsync(caller.Email, page.Limit, cancellationToken);
+        return TypedResults.Ok(latest.Select(m => ConversationResponse.Of(caller.Email, m)).ToList());
     }
 
     private static async Task<Results<Ok<List<PrivateMessageResponse>>, BadRequest<ErrorResponse>, NotFound<ErrorResponse>>> GetConversationAsync(

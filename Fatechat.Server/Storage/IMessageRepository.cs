@@ -17,4 +17,7 @@ public interface IMessageRepository
 
     /// <summary>Both directions between the two users, newest first; only ids below <paramref name="beforeId"/> when given.</summary>
     Task<IReadOnlyList<PrivateMessage>> GetConversationAsync(string userA, string userB, string? beforeId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The latest message of each of <paramref name="user"/>'s private conversations, the most recent conversation first.</summary>
+    Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken);
 }

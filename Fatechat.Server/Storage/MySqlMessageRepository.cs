@@ -49,6 +49,20 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
         FROM private_messages
         """;
 
+    private const string TouchConversations = """
+        INSERT INTO private_conversations (user_mail, other_mail, last_message_id)
+        VALUES (@FromMail, @ToMail, @Id), (@ToMail, @FromMail, @Id)
+        ON DUPLICATE KEY UPDATE last_message_id = GREATEST(last_message_id, VALUES(last_message_id))
+        """;
+
+    private const string SelectConversations = """
+        SELECT p.id AS Id, p.sender_mail AS FromMail, p.recipient_mail AS ToMail, p.message_text AS Text, p.created_at AS CreatedAt
+        FROM private_conversations c JOIN private_messages p ON p.id = c.last_message_id
+        WHERE c.user_mail = @User
+        ORDER BY c.last_message_id DESC
+        LIMIT @Limit
+        """;
+
     private const string SelectLatestConversation = $"""
         {PrivateMessageColumns}
         WHERE conversation_key = @ConversationKey
@@ -97,7 +111,29 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
             message.Text,
             CreatedAt = MySqlDatabase.ToColumn(message.CreatedAt),
         };
-        return await InsertOnceAsync(InsertPrivateMessage, parameters, cancellationToken);
+        // The message and both sides' conversation rows in one transaction: the list never names a message that is not there.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertPrivateMessage, parameters, transaction, cancellationToken: cancellationToken));
+        }
+        catch (MySqlException e) when (MySqlDatabase.IsDuplicateKey(e))
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(TouchConversations, parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PrivateMessageRow>(new CommandDefinition(SelectConversations,
+            new { User = user, Limit = limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new PrivateMessage(r.Id, r.FromMail, r.ToMail, r.Text, MySqlDatabase.FromColumn(r.CreatedAt))).ToList();
     }
 
     public async Task<IReadOnlyList<PrivateMessage>> GetConversationAsync(string userA, string userB, string? beforeId, int limit, CancellationToken cancellationToken)

@@ -26,6 +26,20 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
         VALUES (@Id, @ConversationKey, @FromMail, @ToMail, @Text, @CreatedAt)
         """;
 
+    private const string TouchConversations = """
+        INSERT INTO private_conversations (user_mail, other_mail, last_message_id)
+        VALUES (@FromMail, @ToMail, @Id), (@ToMail, @FromMail, @Id)
+        ON CONFLICT (user_mail, other_mail) DO UPDATE SET last_message_id = MAX(last_message_id, excluded.last_message_id)
+        """;
+
+    private const string SelectConversations = """
+        SELECT p.id AS Id, p.sender_mail AS FromMail, p.recipient_mail AS ToMail, p.message_text AS Text, p.created_at AS CreatedAt
+        FROM private_conversations c JOIN private_messages p ON p.id = c.last_message_id
+        WHERE c.user_mail = @User
+        ORDER BY c.last_message_id DESC
+        LIMIT @Limit
+        """;
+
     private const string SelectConversation = """
         SELECT id AS Id, sender_mail AS FromMail, recipient_mail AS ToMail, message_text AS Text, created_at AS CreatedAt
         FROM private_messages
@@ -60,7 +74,8 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
     public async Task<bool> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertPrivateMessage, new
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new
         {
             message.Id,
             ConversationKey = PrivateMessage.ConversationKey(message.FromMail, message.ToMail),
@@ -68,8 +83,23 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
             message.ToMail,
             message.Text,
             CreatedAt = SqliteDatabase.ToUnixMs(message.CreatedAt),
-        }, cancellationToken: cancellationToken));
+        };
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertPrivateMessage, parameters, transaction, cancellationToken: cancellationToken));
+        if (inserted == 1)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(TouchConversations, parameters, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return inserted == 1;
+    }
+
+    public async Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PrivateMessageRow>(new CommandDefinition(SelectConversations,
+            new { User = user, Limit = limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new PrivateMessage(r.Id, r.FromMail, r.ToMail, r.Text, SqliteDatabase.FromUnixMs(r.CreatedAt))).ToList();
     }
 
     public async Task<IReadOnlyList<PrivateMessage>> GetConversationAsync(string userA, string userB, string? beforeId, int limit, CancellationToken cancellationToken)

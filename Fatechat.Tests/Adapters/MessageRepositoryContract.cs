@@ -87,6 +87,27 @@ public abstract class MessageRepositoryContract
     }
 
     [Test]
+    public async Task ConversationListHasEachPartnerOnceWithTheLatestMessageMostRecentFirst()
+    {
+        var (me, bob, carol, dave) = (AdapterTestData.Email(), AdapterTestData.Email(), AdapterTestData.Email(), AdapterTestData.Email());
+        var toBob = AdapterTestData.Private(me, bob, "first to bob");
+        var fromCarol = AdapterTestData.Private(carol, me, "carol writes");
+        var fromBob = AdapterTestData.Private(bob, me, "bob answers");
+        var notMine = AdapterTestData.Private(carol, dave, "not mine");
+        foreach (var message in new[] { toBob, fromCarol, fromBob, notMine })
+        {
+            Assert.That(await Messages.AddPrivateMessageAsync(message, CancellationToken.None), Is.True);
+        }
+
+        Assert.That(await Messages.AddPrivateMessageAsync(toBob, CancellationToken.None), Is.False, "a redelivery changes nothing");
+
+        Assert.That(await Messages.ListConversationsAsync(me, 10, CancellationToken.None), Is.EqualTo(new[] { fromBob, fromCarol }));
+        Assert.That(await Messages.ListConversationsAsync(me, 1, CancellationToken.None), Is.EqualTo(new[] { fromBob }));
+        Assert.That(await Messages.ListConversationsAsync(dave, 10, CancellationToken.None), Is.EqualTo(new[] { notMine }));
+        Assert.That(await Messages.ListConversationsAsync(AdapterTestData.Email(), 10, CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
     public async Task ConversationHasBothDirectionsNewestFirstAndOnlyThesePeople()
     {
         var alice = AdapterTestData.Email("alice");

@@ -31,6 +31,9 @@ internal sealed class RecordingMessageRepository(IMessageRepository inner, int f
     public Task<IReadOnlyList<PrivateMessage>> GetConversationAsync(string userA, string userB, string? beforeId, int limit, CancellationToken cancellationToken) =>
         inner.GetConversationAsync(userA, userB, beforeId, limit, cancellationToken);
 
+    public Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken) =>
+        inner.ListConversationsAsync(user, limit, cancellationToken);
+
     private async Task<bool> WriteAsync(string messageId, Func<CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
     {
         Writes.Enqueue(messageId);

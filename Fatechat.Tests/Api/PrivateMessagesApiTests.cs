@@ -34,6 +34,36 @@ public sealed class PrivateMessagesApiTests
     }
 
     [Test]
+    public async Task ConversationListNamesEachPartnerWithTheLatestMessageMostRecentFirst()
+    {
+        var (alice, aliceToken) = await _server.RegisterAsync("alice");
+        var (bob, _) = await _server.RegisterAsync("bob");
+        var (carol, _) = await _server.RegisterAsync("carol");
+        await StoreAsync(alice, bob, "hi bob");
+        var fromCarol = await StoreAsync(carol, alice, "hi alice");
+        var toBob = await StoreAsync(alice, bob, "still there?");
+
+        using var request = _server.Request(HttpMethod.Get, "/api/private", aliceToken);
+        using var response = await _server.Client.SendAsync(request);
+        var list = (await HttpAssert.IsOkJsonAsync(response)).EnumerateArray().ToList();
+
+        Assert.That(list.Select(c => c.GetProperty("with").GetString()), Is.EqualTo(new[] { bob, carol }));
+        Assert.That(list.Select(c => c.GetProperty("lastMessage").GetProperty("id").GetString()), Is.EqualTo(new[] { toBob.Id, fromCarol.Id }));
+        Assert.That(list[0].GetProperty("lastMessage").GetProperty("messageText").GetString(), Is.EqualTo("still there?"));
+    }
+
+    [Test]
+    public async Task ConversationListNeedsATokenAndAValidLimit()
+    {
+        var (_, token) = await _server.RegisterAsync();
+        using var anonymous = await _server.Client.GetAsync("/api/private");
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        using var request = _server.Request(HttpMethod.Get, "/api/private?limit=0", token);
+        using var badLimit = await _server.Client.SendAsync(request);
+        Assert.That(badLimit.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
     public async Task ConversationHoldsBothDirectionsNewestFirstAndNothingElse()
     {
         var (alice, aliceToken) = await _server.RegisterAsync("alice");
