@@ -35,6 +35,7 @@ public static class FatechatApp
         services.AddFatechatAuth();
         services.AddFatechatChat();
         services.AddChatSockets(builder.Configuration);
+        services.AddFatechatOpenApi();
 
         var app = builder.Build();
         app.UseSocketIO();
@@ -44,6 +45,7 @@ public static class FatechatApp
         app.UseAuthorization();
         app.UseApiNotFound();
 
+        app.MapOpenApi(OpenApiSetup.DocumentPath);
         app.MapHealth();
         app.MapAuth();
         app.MapRooms();

@@ -13,8 +13,11 @@ internal static class AuthApi
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Auth");
-        group.MapPost("/register", RegisterAsync);
-        group.MapPost("/login", LoginAsync);
+        group.MapPost("/register", RegisterAsync).ProducesBodyErrors()
+            .WithSummary("Create an account").WithDescription("400 for a bad e-mail or a weak password, 409 when the e-mail is taken.");
+        group.MapPost("/login", LoginAsync).ProducesBodyErrors()
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized, "application/json")
+            .WithSummary("Log in for a token").WithDescription("400 when a field is missing, 401 \"Invalid credentials\".");
         return group;
     }
 

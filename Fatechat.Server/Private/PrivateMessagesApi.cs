@@ -16,9 +16,13 @@ internal static class PrivateMessagesApi
 {
     public static RouteGroupBuilder MapPrivateMessages(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/private").WithTags("Private messages").RequireAuthorization();
-        group.MapGet("/", ListConversationsAsync);
-        group.MapGet("/{email}/messages", GetConversationAsync);
+        var group = app.MapGroup("/api/private").WithTags("Private messages").RequireAuthorization().ProducesAuthErrors();
+        group.MapGet("/", ListConversationsAsync)
+            .WithSummary("The caller's private conversations, most recent first")
+            .WithDescription("Each with the other person and the latest message; limit as for history.");
+        group.MapGet("/{email}/messages", GetConversationAsync)
+            .WithSummary("The caller's conversation with one user, newest first")
+            .WithDescription("Both directions; pages with before and limit; 404 for an unknown user.");
         return group;
     }
 

@@ -13,10 +13,13 @@ internal static class RoomsApi
 {
     public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/chat").WithTags("Rooms").RequireAuthorization();
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id}/messages", GetMessagesAsync);
+        var group = app.MapGroup("/api/chat").WithTags("Rooms").RequireAuthorization().ProducesAuthErrors();
+        group.MapPost("/", CreateAsync).ProducesBodyErrors()
+            .WithSummary("Create a chat room").WithDescription("400 for an empty or too long name, 409 when it is taken.");
+        group.MapGet("/", ListAsync).WithSummary("List every chat room");
+        group.MapGet("/{id}/messages", GetMessagesAsync)
+            .WithSummary("A room's messages, newest first")
+            .WithDescription("Pages with before={message id} and limit (default 20, at most 100); 404 for an unknown room.");
         return group;
     }
 
