@@ -9,6 +9,10 @@ public static class ChatEventNames
     public const string GetOnlineUsers = "getOnlineUsers";
     public const string SendPrivateMessage = "sendPrivateMessage";
 
+    /// <summary>Client → server, and relayed to the rest of the room: someone is typing, or stopped.</summary>
+    public const string Typing = "typing";
+    public const string StopTyping = "stopTyping";
+
     public const string ReceiveMessage = "receiveMessage";
     public const string OnlineUsers = "onlineUsers";
     public const string RecentMessages = "recentMessages";

@@ -15,6 +15,8 @@ namespace Fatechat.Server.Chat;
 [JsonSerializable(typeof(GetRecentMessagesRequest))]
 [JsonSerializable(typeof(GetOnlineUsersRequest))]
 [JsonSerializable(typeof(SendPrivateMessageRequest))]
+[JsonSerializable(typeof(TypingRequest))]
+[JsonSerializable(typeof(TypingPayload))]
 [JsonSerializable(typeof(ReceiveMessagePayload))]
 [JsonSerializable(typeof(OnlineUsersPayload))]
 [JsonSerializable(typeof(RefusalPayload))]

@@ -22,12 +22,14 @@ public sealed class ChatSocketEvents(
     RoomHistory history,
     MessageIdGenerator ids,
     IOptions<ChatOptions> chatOptions,
-    IOptions<FatechatOptions> serverOptions)
+    IOptions<FatechatOptions> serverOptions,
+    IHostApplicationLifetime stopping)
 {
     /// <summary>How long the clean-up after a disconnect may take (presence, the "left" message) before it gives up.</summary>
     internal static readonly TimeSpan DisconnectCleanupTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ChatOptions _chat = chatOptions.Value;
+    private readonly TimeSpan _reconnectGrace = TimeSpan.FromMilliseconds(chatOptions.Value.ReconnectGraceMs);
     private readonly string _nodeId = serverOptions.Value.NodeId;
 
     public async Task JoinRoomAsync(ChatSession session, JoinRoomRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
@@ -49,12 +51,27 @@ public sealed class ChatSocketEvents(
         var email = session.User.Email;
         session.Socket.Join(room.Name);
         var isNewJoin = session.AddRoom(room.Name);
-        session.Socket.Emit(ChatEventNames.ReceiveMessage, ChatEventNames.Welcome(email, room.Name));
+        // Online here already — another tab, or this client back within the reconnect grace period: not a join.
+        var alreadyOnline = isNewJoin && (await presence.GetOnlineUsersAsync(room.Name, cancellationToken))
+            .Contains(email, StringComparer.OrdinalIgnoreCase);
+        if (!alreadyOnline)
+        {
+            session.Socket.Emit(ChatEventNames.ReceiveMessage, ChatEventNames.Welcome(email, room.Name));
+        }
+
         if (isNewJoin)
         {
             await presence.AddAsync(Presence(session, room.Name), cancellationToken);
-            // One record: every node sends the online list, then the event message (the Node server's order).
-            await bus.PublishAsync(new RoomMessagePosted(NewMessage(room.Name, ChatEventNames.Joined(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
+            if (alreadyOnline)
+            {
+                // The room's list did not change; this socket still needs it.
+                session.Socket.Emit(ChatEventNames.OnlineUsers, new OnlineUsersPayload(room.Name, await presence.GetOnlineUsersAsync(room.Name, cancellationToken)));
+            }
+            else
+            {
+                // One record: every node sends the online list, then the event message (the Node server's order).
+                await bus.PublishAsync(new RoomMessagePosted(NewMessage(room.Name, ChatEventNames.Joined(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
+            }
         }
 
         ack?.Send(new JoinedPayload(true, room.Name));
@@ -79,6 +96,23 @@ public sealed class ChatSocketEvents(
         var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false);
         await bus.PublishAsync(new RoomMessagePosted(message), cancellationToken);
         ack?.Send(new AcceptedPayload(true, message.Id));
+    }
+
+    /// <summary>
+    /// <c>typing</c> / <c>stopTyping {roomName}</c> from a member: the room's other users hear it on every node; never
+    /// stored. Clients repeat <c>typing</c> while typing and drop an indicator not renewed within a few seconds.
+    /// </summary>
+    public async Task TypingAsync(ChatSession session, TypingRequest? request, bool isTyping, SocketIOAck? ack, CancellationToken cancellationToken)
+    {
+        var roomName = request?.RoomName is { } requested ? session.FindRoom(requested.Trim()) : null;
+        if (roomName is null)
+        {
+            Refuse(session, ack, isTyping ? ChatEventNames.Typing : ChatEventNames.StopTyping, "Join the room first");
+            return;
+        }
+
+        await bus.PublishAsync(new RoomTypingChanged(roomName, session.User.Email, isTyping), cancellationToken);
+        ack?.Send(new AcceptedPayload(true, null));
     }
 
     public async Task GetRecentMessagesAsync(ChatSession session, GetRecentMessagesRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
@@ -111,11 +145,20 @@ public sealed class ChatSocketEvents(
     }
 
     /// <summary>
-    /// For each room the socket was in: drop its presence entry; when that was the user's last socket there, the room
-    /// hears "x left the room" and gets the new online list. Another tab of the same user keeps them online.
+    /// After the reconnect grace period, for each room the socket was in: drop its presence entry; when that was the
+    /// user's last socket there, the room hears "x left the room" and gets the new online list. Another tab of the
+    /// same user, or the same client back within the grace period, keeps them online. On shutdown there is no grace.
     /// </summary>
     public async Task DisconnectAsync(ChatSession session)
     {
+        try
+        {
+            await Task.Delay(_reconnectGrace, stopping.ApplicationStopping);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         // The socket's own token has fired by now; the clean-up gets a bound of its own.
         using var timeout = new CancellationTokenSource(DisconnectCleanupTimeout);
         var cancellationToken = timeout.Token;

@@ -17,6 +17,13 @@ public sealed record GetRecentMessagesRequest(
     [property: JsonPropertyName("roomName")] string? RoomName,
     [property: JsonPropertyName("count")] JsonElement? Count);
 
+/// <summary><c>typing</c> and <c>stopTyping</c>, both ways: the room, and (server → client) who.</summary>
+public sealed record TypingRequest([property: JsonPropertyName("roomName")] string? RoomName);
+
+public sealed record TypingPayload(
+    [property: JsonPropertyName("roomName")] string RoomName,
+    [property: JsonPropertyName("userMail")] string UserMail);
+
 public sealed record GetOnlineUsersRequest([property: JsonPropertyName("roomName")] string? RoomName);
 
 public sealed record SendPrivateMessageRequest(

@@ -65,6 +65,8 @@ internal static class ChatSockets
         io.On<GetRecentMessagesRequest>(ChatEventNames.GetRecentMessages, (socket, r, ack, ct) => WithSession(socket, s => chat.GetRecentMessagesAsync(s, r, ack, ct)));
         io.On<GetOnlineUsersRequest>(ChatEventNames.GetOnlineUsers, (socket, r, ack, ct) => WithSession(socket, s => chat.GetOnlineUsersAsync(s, r, ack, ct)));
         io.On<SendPrivateMessageRequest>(ChatEventNames.SendPrivateMessage, (socket, r, ack, ct) => WithSession(socket, s => direct.SendAsync(s, r, ack, ct)));
+        io.On<TypingRequest>(ChatEventNames.Typing, (socket, r, ack, ct) => WithSession(socket, s => chat.TypingAsync(s, r, isTyping: true, ack, ct)));
+        io.On<TypingRequest>(ChatEventNames.StopTyping, (socket, r, ack, ct) => WithSession(socket, s => chat.TypingAsync(s, r, isTyping: false, ack, ct)));
         return app;
     }
 

@@ -22,6 +22,15 @@ public sealed class SocketIOChatDelivery(SocketIOServer io) : IChatDelivery
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask DeliverTypingAsync(RoomTypingChanged typing, CancellationToken cancellationToken)
+    {
+        // All the typist's tabs are left out, on every node: their user room holds them.
+        io.To(typing.RoomName)
+            .Except(PrivateMessageEvents.UserRoom(typing.UserMail))
+            .Emit(typing.IsTyping ? ChatEventNames.Typing : ChatEventNames.StopTyping, new TypingPayload(typing.RoomName, typing.UserMail));
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {
         io.To(roomName).Emit(ChatEventNames.OnlineUsers, new OnlineUsersPayload(roomName, users));

@@ -8,6 +8,7 @@ namespace Fatechat.Server.Messaging;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(RoomMessagePosted), "roomMessage")]
 [JsonDerivedType(typeof(PrivateMessagePosted), "privateMessage")]
+[JsonDerivedType(typeof(RoomTypingChanged), "typing")]
 public abstract record ChatBusEvent;
 
 /// <summary>
@@ -19,3 +20,6 @@ public sealed record RoomMessagePosted(ChatMessage Message, bool PresenceChanged
 
 /// <summary>A direct message: stored once, then sent to both users' sockets on every node.</summary>
 public sealed record PrivateMessagePosted(PrivateMessage Message) : ChatBusEvent;
+
+/// <summary>Someone started or stopped typing in a room: sent to the room's other users on every node, never stored.</summary>
+public sealed record RoomTypingChanged(string RoomName, string UserMail, bool IsTyping) : ChatBusEvent;

@@ -82,6 +82,9 @@ public sealed partial class ChatMessagePipeline(
             case PrivateMessagePosted { Message: var message }:
                 await delivery.DeliverPrivateMessageAsync(message, cancellationToken);
                 break;
+            case RoomTypingChanged typing:
+                await delivery.DeliverTypingAsync(typing, cancellationToken);
+                break;
         }
     }
 

@@ -14,4 +14,7 @@ public interface IChatDelivery
 
     /// <summary><c>onlineUsers</c> to every local socket in the room.</summary>
     ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken);
+
+    /// <summary><c>typing</c> or <c>stopTyping</c> to every local socket in the room but the typist's own.</summary>
+    ValueTask DeliverTypingAsync(RoomTypingChanged typing, CancellationToken cancellationToken);
 }

@@ -51,6 +51,7 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
     {
         RoomMessagePosted { Message: var m } => $"room message {m.Id}",
         PrivateMessagePosted { Message: var m } => $"private message {m.Id}",
+        RoomTypingChanged { RoomName: var room } => $"typing in {room}",
         _ => chatEvent.GetType().Name,
     };
 

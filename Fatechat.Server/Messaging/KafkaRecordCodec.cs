@@ -9,10 +9,9 @@ namespace Fatechat.Server.Messaging;
 /// chosen so that everything whose order matters shares a partition.
 /// <list type="bullet">
 /// <item>room messages and join/leave event messages (which also carry the presence change): messages topic, keyed by room;</item>
-/// <item>private messages: messages topic, keyed by conversation (both directions share one key).</item>
+/// <item>private messages: messages topic, keyed by conversation (both directions share one key);</item>
+/// <item>typing indicators: events topic, keyed by room. They are not stored, so the persistence group never reads them.</item>
 /// </list>
-/// The events topic is for events that are delivered but never stored, which the persistence group does not read;
-/// the delivery consumer subscribes to it, and today nothing is routed there.
 /// </summary>
 public sealed class KafkaRecordCodec(KafkaOptions options)
 {
@@ -26,6 +25,7 @@ public sealed class KafkaRecordCodec(KafkaOptions options)
     {
         RoomMessagePosted { Message: var m } => (MessagesTopic, m.RoomName),
         PrivateMessagePosted { Message: var m } => (MessagesTopic, PrivateMessage.ConversationKey(m.FromMail, m.ToMail)),
+        RoomTypingChanged { RoomName: var room } => (EventsTopic, room),
         _ => throw new ArgumentException($"No Kafka topic for bus event {chatEvent.GetType().Name}.", nameof(chatEvent)),
     };
 

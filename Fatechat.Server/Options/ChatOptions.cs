@@ -17,4 +17,10 @@ public sealed class ChatOptions
     public int DefaultPageSize { get; set; } = 20;
 
     public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>
+    /// How long a user stays in a room's online list after their last socket there went away. A client back within
+    /// it (a reload, a network change, a node restart) was never gone: no "left" and no "joined" row, no new welcome.
+    /// </summary>
+    public int ReconnectGraceMs { get; set; } = 5_000;
 }

@@ -30,6 +30,14 @@ internal sealed class RecordingDelivery : IChatDelivery
         return ValueTask.CompletedTask;
     }
 
+    public ConcurrentQueue<RoomTypingChanged> Typing { get; } = new();
+
+    public ValueTask DeliverTypingAsync(RoomTypingChanged typing, CancellationToken cancellationToken)
+    {
+        Typing.Enqueue(typing);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DeliverOnlineUsersAsync(string roomName, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {
         OnlineLists[roomName] = users;

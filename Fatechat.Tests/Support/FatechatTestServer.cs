@@ -42,6 +42,8 @@ public sealed class FatechatTestServer : IAsyncDisposable
             "--environment", "Development",
             $"--Fatechat:Storage:SqlitePath={Path.Combine(folder, "fatechat.db")}",
             "--Fatechat:Auth:BcryptWorkFactor=4",
+            // Leaves are announced this long after the last socket went; tests of the grace itself set their own.
+            "--Fatechat:Chat:ReconnectGraceMs=200",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

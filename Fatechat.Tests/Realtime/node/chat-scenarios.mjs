@@ -131,6 +131,67 @@ const scenarios = {
     return { alice: alice.email, bob: bob.email, afterFirstTab, leftEarly, left: left.payload[0], onlineAfter: onlineAfter.payload[0] };
   },
 
+  /**
+   * Alice reloads (closes and reconnects within the grace period): nobody hears her leave or join again and she
+   * gets no second welcome; once she is gone for longer than the grace, the room hears she left.
+   */
+  async reconnect() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const { name, id } = await room(alice.token);
+    const b = await connect(asBob(bob.token));
+    await b.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+    const a1 = await connect(asAlice(alice.token));
+    await a1.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+    await waitFor(b, isText(`${alice.email} joined the room`), "alice's first join");
+
+    a1.close();
+    await ms(300);
+    const a2 = await connect(asAlice(alice.token));
+    await a2.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+    const onlineAtReconnect = await waitFor(a2, (e) => e.event === "onlineUsers", "the online list for the reconnected client");
+    await ms(Number(args[1]) + 500);
+    const sawLeaveDuringReload = b.received.some(isText(`${alice.email} left the room`));
+    const joinsHeard = b.received.filter(isText(`${alice.email} joined the room`)).length;
+    const welcomesAfterReload = a2.received.filter((e) => e.event === "receiveMessage" && typeof e.payload[0] === "string").length;
+
+    const closedAt = Date.now();
+    a2.close();
+    await waitFor(b, isText(`${alice.email} left the room`), "alice's leave once she is gone", Number(args[1]) + 5000);
+    const leftAfterMs = Date.now() - closedAt;
+    const history = await rest("GET", `/api/chat/${id}/messages?limit=100`, undefined, bob.token);
+    b.close();
+    return {
+      alice: alice.email, bob: bob.email, sawLeaveDuringReload, joinsHeard, welcomesAfterReload,
+      onlineAtReconnect: onlineAtReconnect.payload[0], leftAfterMs, history: history.map((m) => m.message_text).reverse(),
+    };
+  },
+
+  /** Alice types: Bob sees typing, then stopTyping; her own tabs hear nothing; nothing is stored. */
+  async typing() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const { name, id } = await room(alice.token);
+    const a = await connect(asAlice(alice.token));
+    const a2 = await connect(asBob(alice.token));
+    const b = await connect(asBob(bob.token));
+    for (const s of [a, a2, b]) await s.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+
+    const ack = await a.timeout(5000).emitWithAck("typing", { roomName: name });
+    const typing = await waitFor(b, (e) => e.event === "typing", "typing at bob");
+    a.emit("stopTyping", { roomName: name });
+    const stopped = await waitFor(b, (e) => e.event === "stopTyping", "stopTyping at bob");
+    const refused = await b.timeout(5000).emitWithAck("typing", { roomName: `elsewhere-${uniq}` });
+    await ms(300);
+    const ownTabsHeard = [a, a2].some((s) => s.received.some((e) => e.event === "typing" || e.event === "stopTyping"));
+    const history = await rest("GET", `/api/chat/${id}/messages?limit=100`, undefined, bob.token);
+    for (const s of [a, a2, b]) s.close();
+    return {
+      alice: alice.email, room: name, ack, typing: typing.payload[0], stopped: stopped.payload[0], refused, ownTabsHeard,
+      history: history.map((m) => m.message_text),
+    };
+  },
+
   /** Messages stay in their room. */
   async rooms() {
     const alice = await user("alice");
