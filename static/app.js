@@ -13,7 +13,8 @@ const routes = [
   { pattern: /^#\/login$/, isPublic: true, render: () => renderAuth(root, 'login') },
   { pattern: /^#\/register$/, isPublic: true, render: () => renderAuth(root, 'register') },
   { pattern: /^#\/rooms$/, render: () => renderDashboard(root) },
-  { pattern: /^#\/rooms\/(\d+)$/, render: match => renderChat(root, Number(match[1])) },
+  // A room, optionally with one private conversation open: #/rooms/3 or #/rooms/3/dm/bob%40example.com.
+  { pattern: /^#\/rooms\/(\d+)(?:\/dm\/([^/]+))?$/, render: match => renderChat(root, Number(match[1]), match[2] ? decodeURIComponent(match[2]) : null) },
 ];
 
 function route() {

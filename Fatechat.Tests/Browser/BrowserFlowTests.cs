@@ -26,7 +26,12 @@ public sealed class BrowserFlowTests
     {
         RequireChromium();
         // The repository's own static folder, whatever folder the test runs in.
-        _server = await FatechatTestServer.StartAsync($"--Fatechat:Server:StaticFolder={Path.Combine(InteropPaths.RepoRoot, "static")}");
+        // The shipped grace period, so that a reload is seen as one; short heartbeats, so that going offline is noticed in seconds.
+        _server = await FatechatTestServer.StartAsync(
+            $"--Fatechat:Server:StaticFolder={Path.Combine(InteropPaths.RepoRoot, "static")}",
+            "--Fatechat:Chat:ReconnectGraceMs=5000",
+            "--Fatechat:SocketIO:PingIntervalMs=2000",
+            "--Fatechat:SocketIO:PingTimeoutMs=2000");
         _baseUrl = _server.BaseAddress.ToString().TrimEnd('/');
     }
 
@@ -71,7 +76,13 @@ public sealed class BrowserFlowTests
             Assert.That(result.GetProperty("pageErrors").GetArrayLength(), Is.Zero, "uncaught errors in the page");
             Assert.That(steps, Does.Contain("bob appears in alice's online list")
                 .And.Contain("bob replies privately and alice gets it")
-                .And.Contain("markup in a message shows as text"));
+                .And.Contain("markup in a message shows as text")
+                .And.Contain("a link in a message is clickable and the text stays as sent")
+                .And.Contain("typing shows to the other user only, and goes away")
+                .And.Contain("scrolled up, a new message gets a divider and a jump-to-latest button")
+                .And.Contain("a reload is neither a leave nor a join, and keeps the private conversations")
+                .And.Contain("offline: a banner, the online list greyed, then recovery")
+                .And.Contain("the room list counts what came since the last visit, the title too, and lists private conversations"));
         });
 
         var screenshot = Path.Combine(output, "chat-page.png");

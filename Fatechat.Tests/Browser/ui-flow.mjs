@@ -274,6 +274,99 @@ async function main() {
       check(dialogs.length === 0, `a dialog fired: ${dialogs.join('; ')}`);
     });
 
+    await step('a link in a message is clickable and the text stays as sent', async () => {
+      const text = `see https://example.com/docs?page=1. and <b>this</b> ${tag}`;
+      await send(pageA, text);
+      const message = messageIn(roomLog(pageB, room), `example.com/docs?page=1. and <b>this</b> ${tag}`);
+      await message.waitFor();
+      const link = message.locator('a.message-link');
+      check(await link.getAttribute('href') === 'https://example.com/docs?page=1', `wrong href ${await link.getAttribute('href')}`);
+      check((await link.getAttribute('rel')).includes('noopener'), 'the link may reach back into the page');
+      check(await message.locator('.text').textContent() === text, 'the text changed');
+      check(await message.locator('b').count() === 0, 'markup became an element');
+    });
+
+    await step('typing shows to the other user only, and goes away', async () => {
+      const input = pageA.getByTestId('message-input');
+      await input.click();
+      await input.pressSequentially('typing something', { delay: 20 });
+      await pageB.getByTestId('typing-indicator').filter({ hasText: `${alice.email} is typing` }).waitFor();
+      check((await pageA.getByTestId('typing-indicator').textContent()) === '', 'alice sees herself typing');
+      const shot = path.join(outDir, 'typing.png');
+      await pageB.screenshot({ path: shot });
+      screenshots.push(shot);
+      await input.fill('');
+      await input.press('Backspace');
+      await pageB.waitForFunction(() => document.querySelector('[data-testid="typing-indicator"]').textContent === '');
+    });
+
+    await step('scrolled up, a new message gets a divider and a jump-to-latest button', async () => {
+      for (let i = 0; i < 14; i++) await send(pageA, `filler ${i} ${tag}`);
+      await messageIn(roomLog(pageB, room), `filler 13 ${tag}`).waitFor();
+      await roomLog(pageB, room).evaluate(el => { el.scrollTop = 0; });
+      await send(pageA, `while you were away ${tag}`);
+      const jump = pageB.locator('.message-view', { has: roomLog(pageB, room) }).getByTestId('jump-latest');
+      await jump.filter({ hasText: '1 new message' }).waitFor();
+      const divider = roomLog(pageB, room).getByTestId('new-messages-divider');
+      await divider.waitFor({ state: 'attached' });
+      const next = await divider.evaluate(el => el.nextElementSibling?.querySelector('.text')?.textContent);
+      check(next === `while you were away ${tag}`, `the divider is above "${next}"`);
+      const shot = path.join(outDir, 'new-messages.png');
+      await pageB.screenshot({ path: shot });
+      screenshots.push(shot);
+      await jump.click();
+      await jump.waitFor({ state: 'hidden' });
+      check(await roomLog(pageB, room).evaluate(el => el.scrollHeight - el.scrollTop - el.clientHeight < 80), 'not at the newest message');
+    });
+
+    await step('a reload is neither a leave nor a join, and keeps the private conversations', async () => {
+      const before = await roomLog(pageB, room).locator('li.event').count();
+      await pageA.reload();
+      await pageA.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
+      await pageA.locator(`.tab[data-key="private:${bob.email}"]`).waitFor();
+      await pageA.waitForTimeout(1500);
+      check(await roomLog(pageB, room).locator('li.event').count() === before, 'bob saw a leave or join for the reload');
+      const welcomes = await roomLog(pageA, room).locator('li.note:not(.event)').filter({ hasText: 'Welcome' }).count();
+      check(welcomes === 0, 'a new welcome after the reload');
+    });
+
+    await step('offline: a banner, the online list greyed, then recovery', async () => {
+      await contextA.setOffline(true);
+      const banner = pageA.getByTestId('offline-banner');
+      await banner.waitFor({ state: 'visible', timeout: 30_000 });
+      await pageA.locator('[data-testid="online-users"].stale').waitFor();
+      const shot = path.join(outDir, 'offline.png');
+      await pageA.screenshot({ path: shot });
+      screenshots.push(shot);
+      await contextA.setOffline(false);
+      await banner.waitFor({ state: 'hidden', timeout: 30_000 });
+      await pageA.locator('[data-testid="online-users"]:not(.stale)').waitFor();
+      await pageA.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
+      await send(pageA, `back again ${tag}`);
+      await messageIn(roomLog(pageB, room), `back again ${tag}`).waitFor();
+    });
+
+    await step('the room list counts what came since the last visit, the title too, and lists private conversations', async () => {
+      await pageB.goto(`${baseUrl}/#/rooms`);
+      await pageB.locator(`.room-link[data-room-name="${room}"]`).waitFor();
+      await send(pageA, `unread one ${tag}`);
+      await send(pageA, `unread two ${tag}`);
+      await pageB.getByRole('button', { name: 'Refresh' }).click();
+      await pageB.locator(`.room-link[data-room-name="${room}"] [data-testid="room-unread"]`, { hasText: '2' }).waitFor();
+      await pageB.waitForFunction(() => document.title.startsWith('(2) '));
+      const conversation = pageB.locator(`[data-testid="private-conversations"] .room-link[data-peer="${alice.email}"]`);
+      await conversation.waitFor();
+      check((await conversation.textContent()).includes(reply), 'the private conversation shows no preview of its last message');
+      const shot = path.join(outDir, 'rooms-unread.png');
+      await pageB.screenshot({ path: shot });
+      screenshots.push(shot);
+      await conversation.click();
+      await pageB.locator(`.tab[data-key="private:${alice.email}"][aria-selected="true"]`).waitFor();
+      await messageIn(privateLog(pageB, alice.email), reply).waitFor();
+      await pageB.locator('.tab[data-key="room"]').click();
+      await messageIn(roomLog(pageB, room), `unread two ${tag}`).waitFor();
+    });
+
     await step('screenshots of the chat page', async () => {
       await pageB.locator('.tab[data-key="room"]').click();
       const desktop = path.join(outDir, 'chat-page.png');

@@ -52,6 +52,8 @@ export const api = {
   /** Newest first; `before` is a message id for older pages. */
   roomMessages: (roomId, before, limit) =>
     request('GET', page(`/api/chat/${encodeURIComponent(roomId)}/messages`, before, limit)),
+  /** The caller's private conversations, most recent first: `[{ with, lastMessage }]`. */
+  conversations: () => request('GET', '/api/private'),
   /** The conversation between the caller and `email`, newest first. */
   privateMessages: (email, before, limit) =>
     request('GET', page(`/api/private/${encodeURIComponent(email)}/messages`, before, limit)),

@@ -21,6 +21,22 @@ export class Conversations {
     return this.#items.get(key) ?? null;
   }
 
+  /** Unread messages over every conversation, for the document title. */
+  get totalUnread() {
+    let total = 0;
+    for (const conversation of this.#items.values()) total += conversation.unread;
+    return total;
+  }
+
+  /**
+   * Raises the count to one found by other means (unread since the last visit, after a reload); live arrivals
+   * counted meanwhile are kept.
+   */
+  raiseUnread(key, count) {
+    const conversation = this.#items.get(key);
+    if (conversation && key !== this.#activeKey && count > conversation.unread) this.#setUnread(conversation, count);
+  }
+
   /**
    * Adds a conversation. `kind` is 'room' or 'private'; `peer` is the other person's e-mail for private ones.
    * Returns the conversation object: { key, kind, title, peer, list, unread }.

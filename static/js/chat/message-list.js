@@ -2,6 +2,7 @@
 // Live messages, history pages and a re-fetch after a reconnect may overlap; ids decide.
 import { avatar, h } from '../dom.js';
 import { formatTime } from '../messages.js';
+import { linkify } from '../linkify.js';
 
 /**
  * Orders message ids: Fatechat's are ULIDs (fixed-length strings that sort by time), the Node server's were
@@ -29,7 +30,10 @@ function markContinued(node) {
 export class MessageList {
   #seen = new Set();
   #oldestId = null;
+  #newestId = null;
   #hasLoadedPage = false;
+  #divider = null;
+  #unseen = 0;
 
   /**
    * @param {object} options
@@ -45,19 +49,44 @@ export class MessageList {
       type: 'button', class: 'button ghost small load-older', hidden: true, text: 'Load earlier messages',
       onclick: () => this.#loadOlderClicked(),
     });
-    this.element = h('div', { class: 'message-scroller', role: 'log', 'aria-label': label }, this.olderButton, this.items);
+    this.scroller = h('div', { class: 'message-scroller', role: 'log', 'aria-label': label }, this.olderButton, this.items);
+    // Shown while messages arrive below the part on screen: jumps to the newest and clears the count.
+    this.jumpButton = h('button', {
+      type: 'button', class: 'button primary small jump-latest', hidden: true, 'data-testid': 'jump-latest',
+      onclick: () => this.scrollToEnd(),
+    });
+    this.element = h('div', { class: 'message-view' }, this.scroller, this.jumpButton);
+    this.scroller.addEventListener('scroll', () => { if (this.#isNearBottom()) this.#caughtUp(); }, { passive: true });
   }
 
   get oldestId() {
     return this.#oldestId;
   }
 
-  /** Adds one live message; returns false if it was already shown. */
+  /** The newest message id shown: what the user has seen once this list is on screen and scrolled down. */
+  get newestId() {
+    return this.#newestId;
+  }
+
+  /** True when the newest message is on screen. */
+  get isAtEnd() {
+    return this.#isNearBottom();
+  }
+
+  /**
+   * Adds one live message; returns false if it was already shown. While the user reads further up, someone
+   * else's message goes below a "New messages" divider (one per batch) and counts on the jump button.
+   */
   add(message) {
     if (!this.#remember(message)) return false;
     const follow = this.#isNearBottom() || message.sender === this.me;
-    this.#insert(this.#render(message), message.id, { live: true });
-    if (follow) this.scrollToEnd();
+    const node = this.#render(message);
+    this.#insert(node, message.id, { live: true });
+    if (follow) {
+      this.scrollToEnd();
+    } else if (!message.isEvent) {
+      this.#markUnseen(node);
+    }
     return true;
   }
 
@@ -68,7 +97,7 @@ export class MessageList {
   addPage(newestFirst, { hasMore } = {}) {
     const firstPage = !this.#hasLoadedPage;
     this.#hasLoadedPage = true;
-    const scroller = this.element;
+    const scroller = this.scroller;
     const heightBefore = scroller.scrollHeight;
     let added = 0;
     for (const message of [...newestFirst].reverse()) {
@@ -90,7 +119,25 @@ export class MessageList {
   }
 
   scrollToEnd() {
-    this.element.scrollTop = this.element.scrollHeight;
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.#caughtUp();
+  }
+
+  #markUnseen(node) {
+    if (this.#unseen === 0) {
+      // A new batch: the divider moves to just above its first message.
+      this.#divider?.remove();
+      this.#divider = h('li', { class: 'new-divider', role: 'separator', 'data-testid': 'new-messages-divider' }, h('span', { text: 'New messages' }));
+      node.before(this.#divider);
+    }
+    this.#unseen++;
+    this.jumpButton.textContent = `↓ ${this.#unseen} new message${this.#unseen === 1 ? '' : 's'}`;
+    this.jumpButton.hidden = false;
+  }
+
+  #caughtUp() {
+    this.#unseen = 0;
+    this.jumpButton.hidden = true;
   }
 
   #remember(message) {
@@ -99,6 +146,7 @@ export class MessageList {
     if (this.#seen.has(id)) return false;
     this.#seen.add(id);
     if (this.#oldestId === null || compareIds(id, this.#oldestId) < 0) this.#oldestId = id;
+    if (this.#newestId === null || compareIds(id, this.#newestId) > 0) this.#newestId = id;
     return true;
   }
 
@@ -137,11 +185,11 @@ export class MessageList {
       avatar(message.sender),
       h('div', { class: 'bubble', title: message.createdAt.toLocaleString() },
         h('div', { class: 'meta' }, h('span', { class: 'sender', text: message.sender }), time),
-        h('p', { class: 'text', text: message.text })));
+        h('p', { class: 'text' }, linkify(message.text))));
   }
 
   #isNearBottom() {
-    const el = this.element;
+    const el = this.scroller;
     return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
   }
 

@@ -33,6 +33,12 @@ export class PeoplePanel {
     this.#render();
   }
 
+  /** While offline the list may be out of date: it stays visible, greyed, until the next online list arrives. */
+  setStale(stale) {
+    this.list.classList.toggle('stale', stale);
+    this.list.setAttribute('aria-busy', String(stale));
+  }
+
   setUnread(email, count) {
     if (count > 0) this.#unread.set(email, count);
     else this.#unread.delete(email);

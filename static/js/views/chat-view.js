@@ -10,19 +10,22 @@ import { PeoplePanel } from '../chat/people-panel.js';
 import { Conversations } from '../chat/conversations.js';
 import { connectChatSocket, describeError, emitWithAck } from '../chat/chat-socket.js';
 import { createComposer } from '../chat/composer.js';
+import { TypingIndicator } from '../chat/typing-indicator.js';
+import { countUnread, markRead, titleWithUnread } from '../read-marks.js';
 
 const PAGE_SIZE = 20;
 const ROOM_KEY = 'room';
 const TOKEN_UNAUTHORIZED = 'Token Unauthorized';
 
-export function renderChat(root, roomId) {
+/** The room page; `openWith` names a private conversation to show first. */
+export function renderChat(root, roomId, openWith = null) {
   const state = { disposed: false, socket: null, cleanups: [] };
   replaceChildren(root, h('main', { class: 'centered' }, h('p', { class: 'muted', text: 'Opening the room…' })));
 
   api.listRooms().then(rooms => {
     if (state.disposed) return;
     const room = rooms.find(r => Number(r.id) === roomId);
-    if (room) openRoom(root, room, state);
+    if (room) openRoom(root, room, state, openWith);
     else showProblem(root, 'This room does not exist (any more).');
   }).catch(err => {
     if (!state.disposed) showProblem(root, `Could not open the room: ${err.message}`);
@@ -40,10 +43,12 @@ function showProblem(root, message) {
     h('div', { class: 'card' }, h('p', { role: 'alert', text: message }), h('a', { class: 'button primary', href: '#/rooms', text: 'Back to rooms' }))));
 }
 
-function openRoom(root, room, state) {
+function openRoom(root, room, state, openWith) {
   const me = currentUserMail() ?? '';
   const roomName = room.name;
-  document.title = `# ${roomName} · Fatechat`;
+  const pageTitle = `# ${roomName} · Fatechat`;
+  document.title = pageTitle;
+  localStorage.setItem('fatechat.lastRoom', String(room.id));
 
   const status = h('span', { class: 'status', 'data-state': 'connecting', 'data-testid': 'connection-status', text: 'Connecting…' });
   const people = new PeoplePanel({ me, onMessage: email => { openPrivate(email, { focus: true }); closeDrawer(); } });
@@ -51,9 +56,14 @@ function openRoom(root, room, state) {
     onChange: conversation => {
       if (conversation.kind === 'private') people.setUnread(conversation.peer, conversation.unread);
       updatePlaceholder();
+      markActiveSeen();
+      document.title = titleWithUnread(pageTitle, conversations.totalUnread);
     },
   });
-  const composer = createComposer({ onSend: send });
+  const composer = createComposer({ onSend: send, onTyping: sendTyping });
+  const typing = new TypingIndicator();
+  const offlineBanner = h('div', { class: 'offline-banner', role: 'alert', hidden: true, 'data-testid': 'offline-banner' },
+    h('strong', { text: 'Connection lost.' }), ' Reconnecting… The online list may be out of date; new messages will appear once you are back.');
 
   const roomList = new MessageList({
     me, label: `Messages in ${roomName}`,
@@ -76,7 +86,8 @@ function openRoom(root, room, state) {
         h('span', { class: 'user-chip', title: me, 'data-testid': 'current-user', text: me }),
         h('button', { type: 'button', class: 'button ghost topbar-logout', 'data-testid': 'logout', text: 'Log out', onclick: () => logOut() }))),
     h('div', { class: 'chat-body' },
-      h('section', { class: 'conversation', 'aria-label': 'Conversation' }, conversations.tabs, conversations.pane, composer.element),
+      h('section', { class: 'conversation', 'aria-label': 'Conversation' },
+        offlineBanner, conversations.tabs, conversations.pane, typing.element, composer.element),
       people.element,
       h('div', { class: 'drawer-backdrop', onclick: () => setDrawer(false) }))));
 
@@ -94,6 +105,23 @@ function openRoom(root, room, state) {
   function updatePlaceholder() {
     const active = conversations.active;
     composer.setPlaceholder(active?.kind === 'private' ? `Private message to ${active.peer}` : `Message # ${roomName}`);
+    typing.element.hidden = active?.kind !== 'room';
+  }
+
+  /** Read marks follow what is on screen: the active conversation, scrolled to its newest message, tab visible. */
+  function markActiveSeen() {
+    const active = conversations.active;
+    if (!active || document.hidden || !active.list.isAtEnd) return;
+    markRead(readKey(active), active.list.newestId);
+  }
+
+  function readKey(conversation) {
+    return conversation.kind === 'room' ? `room:${roomName}` : `dm:${conversation.peer}`;
+  }
+
+  function sendTyping(isTyping) {
+    if (conversations.active?.kind !== 'room' || !state.socket?.connected) return;
+    state.socket.emit(isTyping ? 'typing' : 'stopTyping', { roomName });
   }
 
   let roomHistoryLoaded = false;
@@ -104,7 +132,10 @@ function openRoom(root, room, state) {
       // A refresh of the newest page (after a reconnect) leaves the "earlier messages" button as it was.
       const isRefresh = !before && roomHistoryLoaded;
       roomHistoryLoaded = true;
-      roomList.addPage(rows.map(fromStoredRow), { hasMore: isRefresh ? undefined : rows.length >= PAGE_SIZE });
+      const messages = rows.map(fromStoredRow);
+      if (!before && !isRefresh) conversations.raiseUnread(ROOM_KEY, countUnread(`room:${roomName}`, messages, me));
+      roomList.addPage(messages, { hasMore: isRefresh ? undefined : rows.length >= PAGE_SIZE });
+      markActiveSeen();
     } catch (err) {
       if (!state.disposed) roomList.note(`Could not load earlier messages: ${err.message}`, { kind: 'error' });
     }
@@ -115,6 +146,7 @@ function openRoom(root, room, state) {
     let conversation = conversations.get(key);
     if (!conversation) {
       const list = new MessageList({ me, label: `Private messages with ${email}`, loadOlder: before => loadPrivatePage(list, email, before) });
+      list.scroller.addEventListener('scroll', markActiveSeen, { passive: true });
       conversation = conversations.add({ key, kind: 'private', title: email, peer: email, list });
       loadPrivatePage(list, email, null);
     }
@@ -129,7 +161,10 @@ function openRoom(root, room, state) {
     try {
       const rows = await api.privateMessages(email, before ?? undefined, before ? PAGE_SIZE : undefined);
       if (state.disposed) return;
-      list.addPage(rows.map(fromPrivateMessage), { hasMore: rows.length >= PAGE_SIZE });
+      const messages = rows.map(fromPrivateMessage);
+      if (!before) conversations.raiseUnread(`private:${email}`, countUnread(`dm:${email}`, messages, me));
+      list.addPage(messages, { hasMore: rows.length >= PAGE_SIZE });
+      markActiveSeen();
     } catch (err) {
       if (!state.disposed) list.note(`Could not load earlier messages: ${err.message}`, { kind: 'error' });
     }
@@ -169,10 +204,12 @@ function openRoom(root, room, state) {
 
   socket.on('connect', () => {
     setStatus('online', 'Connected');
+    offlineBanner.hidden = true;
     socket.emit('joinRoom', { roomName });
-    // The first history load happens with the join; after a reconnect, fetch again to fill any gap (ids dedupe).
+    // The first history load happens with the join; after a reconnect, fetch again to fill any gap (ids dedupe),
+    // and the join's online list replaces the greyed one.
     loadRoomPage(null);
-    if (connectedBefore) roomList.note('Reconnected.');
+    if (connectedBefore) toast('Back online.');
     connectedBefore = true;
   });
 
@@ -186,12 +223,23 @@ function openRoom(root, room, state) {
       return;
     }
     if (!payload || typeof payload !== 'object' || (payload.roomName !== undefined && payload.roomName !== roomName)) return;
-    if (roomList.add(fromLiveMessage(payload)) && !payload.isEvent) conversations.noteArrival(ROOM_KEY);
+    const message = fromLiveMessage(payload);
+    typing.stopped(message.sender);
+    if (roomList.add(message) && !payload.isEvent) conversations.noteArrival(ROOM_KEY);
+    markActiveSeen();
+  });
+
+  socket.on('typing', payload => {
+    if (payload?.roomName === roomName && payload.userMail && payload.userMail !== me) typing.typing(String(payload.userMail));
+  });
+  socket.on('stopTyping', payload => {
+    if (payload?.roomName === roomName && payload.userMail) typing.stopped(String(payload.userMail));
   });
 
   socket.on('onlineUsers', payload => {
     if (!payload || (payload.roomName !== undefined && payload.roomName !== roomName)) return;
     people.setUsers(payload.users ?? []);
+    people.setStale(false);
     peopleToggle.querySelector('.count').textContent = String(people.size);
   });
 
@@ -202,16 +250,27 @@ function openRoom(root, room, state) {
     if (!peer) return;
     const conversation = openPrivate(peer, { focus: false });
     if (conversation.list.add(message) && message.sender !== me) conversations.noteArrival(conversation.key);
+    markActiveSeen();
   });
 
   socket.on('error', payload => {
     toast(describeError(payload) || 'The server reported an error.', { kind: 'error' });
   });
 
-  socket.on('connect_error', () => setStatus('offline', 'Offline — retrying…'));
+  function showOffline() {
+    offlineBanner.hidden = false;
+    people.setStale(true);
+    typing.clear();
+  }
+
+  socket.on('connect_error', () => {
+    setStatus('offline', 'Offline — retrying…');
+    showOffline();
+  });
 
   socket.on('disconnect', reason => {
     if (state.disposed) return;
+    showOffline();
     if (reason === 'io server disconnect') {
       // The server closed the session on purpose; socket.io does not retry on its own then.
       setStatus('offline', 'Disconnected');
@@ -223,9 +282,23 @@ function openRoom(root, room, state) {
     }
   });
 
-  const onVisible = () => { if (!document.hidden) conversations.markActiveRead(); };
+  const onVisible = () => {
+    if (document.hidden) return;
+    conversations.markActiveRead();
+    markActiveSeen();
+  };
   document.addEventListener('visibilitychange', onVisible);
   state.cleanups.push(() => document.removeEventListener('visibilitychange', onVisible));
+  // Private conversations of earlier visits, most recent first, as tabs; the one asked for in the address opens.
+  api.conversations().then(list => {
+    if (state.disposed) return;
+    for (const { with: peer } of list) openPrivate(String(peer), { focus: false });
+    if (openWith) openPrivate(openWith, { focus: true });
+  }).catch(err => {
+    if (!state.disposed) toast(`Could not load your private conversations: ${err.message}`, { kind: 'error' });
+  });
+  roomList.scroller.addEventListener('scroll', markActiveSeen, { passive: true });
+
   updatePlaceholder();
   composer.focus();
 }
