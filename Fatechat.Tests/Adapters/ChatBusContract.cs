@@ -53,6 +53,30 @@ public abstract class ChatBusContract
     }
 
     [Test]
+    public async Task TypingReachesOnlyDelivery()
+    {
+        var bus = await CreateBusAsync();
+        var (persisted, stopPersistence) = await SubscribeAsync(bus, ChatBusSubscription.Persistence);
+        var (delivered, stopDelivery) = await SubscribeAsync(bus, ChatBusSubscription.Delivery);
+        var room = AdapterTestData.RoomName();
+        var typing = new RoomTypingChanged(room, AdapterTestData.Email(), IsTyping: true);
+        var marker = new RoomMessagePosted(AdapterTestData.Message(room));
+
+        await bus.PublishAsync(typing, CancellationToken.None);
+        await bus.PublishAsync(marker, CancellationToken.None);
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        var first = await delivered.ReadAsync(timeout.Token);
+        var second = await delivered.ReadAsync(timeout.Token);
+        // On Kafka the two travel on different topics, so only their arrival is certain, not their order.
+        Assert.That(new[] { first, second }, Is.EquivalentTo(new ChatBusEvent[] { typing, marker }));
+        Assert.That(await persisted.ReadAsync(timeout.Token), Is.EqualTo(marker), "typing is never stored");
+
+        await stopPersistence.CancelAsync();
+        await stopDelivery.CancelAsync();
+    }
+
+    [Test]
     public async Task JoinCarriesItsPresenceChangeToBothSubscriptions()
     {
         var bus = await CreateBusAsync();

@@ -57,6 +57,8 @@ public sealed class KafkaChatBusTests
         }
 
         published.Add(new RoomMessagePosted(AdapterTestData.Message(room, "x joined the room"), PresenceChanged: true));
+        // Typing travels on the events topic, which only the delivery groups read.
+        published.Add(new RoomTypingChanged(room, AdapterTestData.Email(), IsTyping: true));
         published.Add(new PrivateMessagePosted(AdapterTestData.Private(AdapterTestData.Email(), AdapterTestData.Email())));
         for (var i = 0; i < published.Count; i++)
         {
