@@ -36,9 +36,11 @@ public static class FatechatApp
         services.AddFatechatChat();
         services.AddChatSockets(builder.Configuration);
         services.AddFatechatOpenApi();
+        services.AddFatechatCors(builder.Configuration);
 
         var app = builder.Build();
         app.UseSocketIO();
+        app.UseFatechatCors();
         app.UseApiErrorHandling();
         app.UseFatechatStaticFiles();
         app.UseAuthentication();

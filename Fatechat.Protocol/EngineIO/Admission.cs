@@ -60,6 +60,12 @@ internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? 
             return Refuse(EngineIOError.UnsupportedProtocolVersion);
         }
 
+        // Node's allowRequest step: a browser page of an origin not on the list opens no session and upgrades none.
+        if ((request.Sid is null || isWebSocket) && !IsAllowedOrigin(options, request.Headers.Origin))
+        {
+            return Refuse(EngineIOError.Forbidden);
+        }
+
         // RFC 6455 §4.2.1: version 13 and a 16-byte nonce. Checked after the sid, as Node's ws does after verify().
         bool validHandshake = !isWebSocket
             || (request.Headers.SecWebSocketVersion == "13" && WebSocketHandshake.IsValidKey(request.WebSocketKey));
@@ -100,6 +106,10 @@ internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? 
     }
 
     private static Admission Refuse(EngineIOError error) => new(AdmissionKind.Refused, Error: error);
+
+    private static bool IsAllowedOrigin(EngineIOOptions options, string? origin) =>
+        options.AllowedOrigins.Count == 0 || string.IsNullOrEmpty(origin)
+        || options.AllowedOrigins.Any(allowed => string.Equals(allowed, origin, StringComparison.OrdinalIgnoreCase));
 
     private static bool IsAllowedTransport(EngineIOOptions options, string? transport) => transport switch
     {

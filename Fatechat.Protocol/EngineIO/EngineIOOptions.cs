@@ -22,6 +22,11 @@ public sealed class EngineIOOptions
     /// a connection that has sent no whole head by then is handed to Kestrel's HTTP layer and its own timeouts.
     /// </summary>
     public int RequestHeadTimeoutMs { get; set; } = 10_000;
+    /// <summary>
+    /// Origins a handshake or upgrade may come from; empty allows any. Requests without an <c>Origin</c> header
+    /// (no browser) pass; any other origin is refused with 403 <c>Forbidden</c> on both doors.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; set; } = new List<string>();
     /// <summary>CORS for the Engine.IO endpoint; null leaves CORS headers out, as Node does by default.</summary>
     public EngineIOCorsOptions? Cors { get; set; }
 }

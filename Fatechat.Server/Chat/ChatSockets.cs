@@ -23,6 +23,13 @@ internal static class ChatSockets
             o.Engine.PingTimeoutMs = settings.PingTimeoutMs;
             o.Engine.UpgradeTimeoutMs = settings.UpgradeTimeoutMs;
             o.Engine.MaxPayload = settings.MaxPayload;
+            o.Engine.Path = NormalizePath(settings.Path);
+            o.Engine.AllowedOrigins = settings.AllowedOrigins;
+            var cors = configuration.GetSection(CorsSettings.Section).Get<CorsSettings>() ?? new();
+            if (cors.IsEnabled)
+            {
+                o.Engine.Cors = new Fatechat.Protocol.EngineIO.EngineIOCorsOptions { Origins = cors.Origins, Credentials = cors.Credentials };
+            }
         });
         services.AddSingleton<ChatSocketAuthenticator>();
         services.AddSingleton<ChatSocketEvents>();
@@ -69,6 +76,10 @@ internal static class ChatSockets
         io.On<TypingRequest>(ChatEventNames.StopTyping, (socket, r, ack, ct) => WithSession(socket, s => chat.TypingAsync(s, r, isTyping: false, ack, ct)));
         return app;
     }
+
+    /// <summary>"/chat/io" and "chat/io/" both mean "/chat/io/".</summary>
+    private static string NormalizePath(string path) =>
+        path.Trim().Trim('/') is { Length: > 0 } inner ? "/" + inner + "/" : new SocketIOSettings().Path;
 
     private static Task WithSession(SocketIOSocket socket, Func<ChatSession, Task> work) =>
         ChatSession.Of(socket) is { } session ? work(session) : Task.CompletedTask;
