@@ -31,7 +31,7 @@ internal enum AdmissionKind
 /// (socketio/socket.io packages/engine.io/lib/server.ts). The connection path executes only the WebSocket outcomes
 /// and leaves the request unread for HTTP otherwise; the HTTP path executes them all.
 /// </summary>
-internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? Session = null, EngineIOError? Error = null)
+internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? Session = null, EngineIOError? Error = null, int Protocol = 4)
 {
     public bool IsWebSocket => Kind is AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket;
 
@@ -55,7 +55,9 @@ internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? 
             return Refuse(EngineIOError.BadRequest);
         }
 
-        if (request.Protocol != "4")
+        // Node: any EIO but 4 is the third revision, served only with allowEIO3.
+        int protocol = request.Protocol == "4" ? 4 : 3;
+        if (protocol == 3 && !options.AllowEIO3)
         {
             return Refuse(EngineIOError.UnsupportedProtocolVersion);
         }
@@ -73,15 +75,23 @@ internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? 
         {
             if (isWebSocket)
             {
-                return validHandshake ? new Admission(AdmissionKind.OpenWebSocket) : Refuse(EngineIOError.BadRequest);
+                return validHandshake ? new Admission(AdmissionKind.OpenWebSocket, Protocol: protocol) : Refuse(EngineIOError.BadRequest);
             }
 
-            return HttpMethods.IsGet(request.Method) ? new Admission(AdmissionKind.OpenPolling) : Refuse(EngineIOError.BadHandshakeMethod);
+            return HttpMethods.IsGet(request.Method)
+                ? new Admission(AdmissionKind.OpenPolling, Protocol: protocol)
+                : Refuse(EngineIOError.BadHandshakeMethod);
         }
 
         if (!server.TryGet(request.Sid, out EngineConnection session))
         {
             return Refuse(EngineIOError.UnknownSid);
+        }
+
+        // A session speaks the revision it was opened with on every request.
+        if (protocol != session.Protocol)
+        {
+            return Refuse(EngineIOError.BadRequest);
         }
 
         if (isWebSocket)

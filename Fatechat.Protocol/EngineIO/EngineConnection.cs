@@ -17,7 +17,7 @@ public sealed class EngineConnection
     private readonly CancellationTokenSource _aborted = new();
     private readonly object _heartbeatLock = new();
     private long _nextPingAt;
-    private long _pongDeadline;
+    private long _pongDeadline; // v3: when the session ends without another ping from the client
     private int _closed;
     private long _drainDeadline;
     private volatile bool _draining;
@@ -29,20 +29,36 @@ public sealed class EngineConnection
     private int _upgradeAttempt;
     private WebSocketSender? _sender;
 
-    internal EngineConnection(EngineIOServer server, string id, EngineHandshake handshake, string transport)
+    internal EngineConnection(EngineIOServer server, string id, EngineHandshake handshake, string transport, int protocol = 4, bool supportsBinary = true)
     {
         _server = server;
         Id = id;
         Handshake = handshake;
         _transport = transport;
+        Protocol = protocol;
+        SupportsBinary = supportsBinary;
         _outbound = new OutboundQueue(server.Options.MaxQueuedFrames);
-        _nextPingAt = server.Now + server.PingIntervalTicks;
+        if (protocol == 3)
+        {
+            // v3: the client pings; the session lasts pingInterval + pingTimeout past the last ping.
+            _pongDeadline = server.Now + server.PingIntervalTicks + server.PingTimeoutTicks;
+        }
+        else
+        {
+            _nextPingAt = server.Now + server.PingIntervalTicks;
+        }
     }
 
     /// <summary>The session id (<c>sid</c>).</summary>
     public string Id { get; }
 
     public EngineHandshake Handshake { get; }
+
+    /// <summary>The Engine.IO revision the client speaks: 4, or 3 (socket.io-client 2.x) where allowed.</summary>
+    public int Protocol { get; }
+
+    /// <summary>False when a v3 client asked for binary as base64 on its handshake (<c>b64</c>).</summary>
+    internal bool SupportsBinary { get; }
 
     /// <summary><c>polling</c> or <c>websocket</c>.</summary>
     public string Transport => _transport;
@@ -156,14 +172,17 @@ public sealed class EngineConnection
                 }
 
                 break;
-            case EnginePacketType.Pong:
+            case EnginePacketType.Pong when Protocol == 4:
                 OnPong();
+                break;
+            case EnginePacketType.Ping when Protocol == 3:
+                OnPing();
                 break;
             case EnginePacketType.Close:
                 Close(CloseReasons.TransportClose);
                 break;
-            case EnginePacketType.Ping:
-                // In v4 heartbeats go from server to client; Node closes on "invalid heartbeat direction".
+            case EnginePacketType.Ping or EnginePacketType.Pong:
+                // A heartbeat the wrong way for this revision: Node closes on "invalid heartbeat direction".
                 Close(CloseReasons.TransportError);
                 break;
             default:
@@ -189,7 +208,11 @@ public sealed class EngineConnection
         bool expired = false;
         lock (_heartbeatLock)
         {
-            if (_pongDeadline != 0)
+            if (Protocol == 3)
+            {
+                expired = now >= _pongDeadline;
+            }
+            else if (_pongDeadline != 0)
             {
                 expired = now >= _pongDeadline;
             }
@@ -224,6 +247,17 @@ public sealed class EngineConnection
             long deadline = _pongDeadline != 0 ? _pongDeadline : _nextPingAt + _server.PingTimeoutTicks;
             return now >= deadline;
         }
+    }
+
+    /// <summary>v3: the client's ping is answered at once and keeps the session alive for another interval.</summary>
+    private void OnPing()
+    {
+        lock (_heartbeatLock)
+        {
+            _pongDeadline = _server.Now + _server.PingIntervalTicks + _server.PingTimeoutTicks;
+        }
+
+        Send(OutboundFrame.Pong);
     }
 
     private void OnPong()

@@ -15,6 +15,11 @@ public sealed class EngineIOOptions
     public bool AllowPolling { get; set; } = true;
     public bool AllowWebSocket { get; set; } = true;
     public bool AllowUpgrades { get; set; } = true;
+    /// <summary>
+    /// Also speak Engine.IO v3 (socket.io-client 2.x): a handshake whose <c>EIO</c> is not <c>4</c> opens a v3
+    /// session, as Node's <c>allowEIO3</c> does. Off by default, as in Node.
+    /// </summary>
+    public bool AllowEIO3 { get; set; }
     /// <summary>Frames queued for one client before it counts as too slow and is disconnected.</summary>
     public int MaxQueuedFrames { get; set; } = 4096;
     /// <summary>

@@ -25,7 +25,7 @@ internal static class EngineIORequestHandler
         switch (admission.Kind)
         {
             case AdmissionKind.OpenPolling:
-                await OpenPollingAsync(server, context, request);
+                await OpenPollingAsync(server, context, request, admission.Protocol);
                 break;
             case AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket:
                 await ServeWebSocketAsync(server, context, request, admission);
@@ -59,13 +59,13 @@ internal static class EngineIORequestHandler
         await WebSocketTransport.ServeAsync(server, admission, request, socket);
     }
 
-    private static async Task OpenPollingAsync(EngineIOServer server, HttpContext context, EngineRequest request)
+    private static async Task OpenPollingAsync(EngineIOServer server, HttpContext context, EngineRequest request, int protocol)
     {
-        var polling = server.Open(request.CreateHandshake(server.UtcNow), EngineConnection.PollingName);
-        byte[] body = OpenPacket(server, polling, upgrades: server.Options.AllowUpgrades && server.Options.AllowWebSocket);
-        context.Response.ContentType = "text/plain; charset=UTF-8";
-        context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body);
+        var polling = server.Open(request.CreateHandshake(server.UtcNow), EngineConnection.PollingName, protocol, request.SupportsBinary);
+        byte[] open = OpenPacket(server, polling, upgrades: server.Options.AllowUpgrades && server.Options.AllowWebSocket);
+        var payload = PollingPayloadWriter.For(polling);
+        payload.Add(open, isBinary: false);
+        await PollingTransport.WriteAsync(context, payload);
     }
 
     /// <summary><c>0{"sid","upgrades","pingInterval","pingTimeout","maxPayload"}</c>.</summary>

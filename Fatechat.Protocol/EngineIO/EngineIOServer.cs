@@ -78,9 +78,9 @@ public sealed class EngineIOServer : IDisposable
         return connection.IsOpen || connection.IsDraining;
     }
 
-    internal EngineConnection Open(EngineHandshake handshake, string transport)
+    internal EngineConnection Open(EngineHandshake handshake, string transport, int protocol = 4, bool supportsBinary = true)
     {
-        var connection = new EngineConnection(this, NewSessionId(), handshake, transport);
+        var connection = new EngineConnection(this, NewSessionId(), handshake, transport, protocol, supportsBinary);
         _connections[connection.Id] = connection;
         connection.Handler = _onConnection(connection);
         return connection;

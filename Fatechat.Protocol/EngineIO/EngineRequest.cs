@@ -25,6 +25,8 @@ internal sealed class EngineRequest
         Protocol = query["EIO"];
         Transport = query["transport"];
         Sid = query["sid"];
+        // Engine.IO v3 clients without binary support ask for base64 on their handshake.
+        SupportsBinary = !query.ContainsKey("b64");
         RemoteAddress = remoteAddress;
         Secure = secure;
         _enginePath = enginePath;
@@ -79,6 +81,9 @@ internal sealed class EngineRequest
     public string? Sid { get; }
 
     public string RemoteAddress { get; }
+
+    /// <summary>False when the client asked for binary as base64 (<c>b64</c>, Engine.IO v3 only).</summary>
+    public bool SupportsBinary { get; }
 
     /// <summary>True when the request came over TLS to this server.</summary>
     public bool Secure { get; }

@@ -9,6 +9,7 @@ namespace Fatechat.Protocol.EngineIO;
 public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Payload, bool IsBinary, ReadOnlyMemory<byte>[]? Attachments = null)
 {
     internal static readonly OutboundFrame Ping = Constant("2");
+    internal static readonly OutboundFrame Pong = Constant("3");
     internal static readonly OutboundFrame Noop = Constant("6");
     internal static readonly OutboundFrame Close = Constant("1");
     internal static readonly OutboundFrame ProbePong = Constant("3probe");

@@ -116,13 +116,13 @@ public sealed class Namespace
             }
             catch (SocketIOConnectException refused)
             {
-                client.Send(SocketIOPacketEncoder.EncodeConnectError(Name, refused.Message, refused.Details, Server.Json));
+                client.SendConnectError(Name, refused.Message, refused.Details);
                 return;
             }
             catch (Exception exception)
             {
                 ProtocolLog.MiddlewareFailed(Server.Logger, exception, Name);
-                client.Send(SocketIOPacketEncoder.EncodeConnectError(Name, "Internal server error", null, Server.Json));
+                client.SendConnectError(Name, "Internal server error", null);
                 return;
             }
         }
@@ -143,7 +143,7 @@ public sealed class Namespace
         // First in the socket's event order: no event of this socket reaches a handler before these have run.
         socket.RunFirst(async () =>
         {
-            client.Send(SocketIOPacketEncoder.EncodeConnect(Name, socket.Id));
+            client.SendConnect(Name, socket.Id);
             foreach (var handler in handlers)
             {
                 await socket.RunHandlerAsync(() => handler(socket), ack: null);

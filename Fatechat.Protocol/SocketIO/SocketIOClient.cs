@@ -14,7 +14,7 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
     private SocketIOPacket? _reassembling;
     private ITimer? _connectTimeout;
 
-    public SocketIOClient(SocketIOServer server, EngineConnection connection, TimeProvider time)
+    private SocketIOClient(SocketIOServer server, EngineConnection connection, TimeProvider time)
     {
         _server = server;
         Connection = connection;
@@ -25,7 +25,32 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
             Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// The client of a new connection. Engine.IO v3 clients (socket.io-client 2.x, Socket.IO protocol v4) are in
+    /// the main namespace from the start, as Node's <c>onconnection</c> does for them: they never send its CONNECT.
+    /// </summary>
+    public static SocketIOClient Start(SocketIOServer server, EngineConnection connection, TimeProvider time)
+    {
+        var client = new SocketIOClient(server, connection, time);
+        if (connection.Protocol == 3)
+        {
+            _ = server.Sockets.ConnectAsync(client, auth: null);
+        }
+
+        return client;
+    }
+
     public EngineConnection Connection { get; }
+
+    private bool IsProtocolV4 => Connection.Protocol == 3;
+
+    internal void SendConnect(string nsp, string sid) =>
+        Send(IsProtocolV4 ? SocketIOPacketEncoder.EncodeConnectV4(nsp) : SocketIOPacketEncoder.EncodeConnect(nsp, sid));
+
+    internal void SendConnectError(string nsp, string message, object? data) =>
+        Send(IsProtocolV4
+            ? SocketIOPacketEncoder.EncodeConnectErrorV4(nsp, message, data, _server.Json)
+            : SocketIOPacketEncoder.EncodeConnectError(nsp, message, data, _server.Json));
 
     public void OnMessage(EngineConnection connection, ReadOnlyMemory<byte> data, bool isBinary)
     {
@@ -139,13 +164,15 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
         SocketIOSocket? socket = Find(packet.Namespace);
         if (socket is null && packet.Type == SocketIOPacketType.Connect)
         {
-            if (!_server.TryGetNamespace(packet.Namespace, out Namespace? ns))
+            var (name, auth) = IsProtocolV4 ? NamespaceQuery.Split(packet.Namespace) : (packet.Namespace, packet.Data);
+            if (!_server.TryGetNamespace(name, out Namespace? ns))
             {
-                Send(SocketIOPacketEncoder.EncodeConnectError(packet.Namespace, "Invalid namespace", null, _server.Json));
+                // Node answers an unknown namespace in the v5 form whatever the client's protocol.
+                Send(SocketIOPacketEncoder.EncodeConnectError(name, "Invalid namespace", null, _server.Json));
                 return;
             }
 
-            _ = ns.ConnectAsync(this, packet.Data);
+            _ = ns.ConnectAsync(this, auth);
             return;
         }
 

@@ -62,6 +62,18 @@ internal static class SocketIOPacketEncoder
         return Frame(SocketIOPacketType.ConnectError, nsp, -1, 0, json.WrittenSpan);
     }
 
+    /// <summary>Protocol v4 (Engine.IO v3 clients): CONNECT carries no payload.</summary>
+    public static OutboundFrame EncodeConnectV4(string nsp) => Frame(SocketIOPacketType.Connect, nsp, -1, 0, default);
+
+    /// <summary>Protocol v4: the error is one JSON value, the data when there is any, else the message (Node's <c>err.data || err.message</c>).</summary>
+    public static OutboundFrame EncodeConnectErrorV4(string nsp, string message, object? data, JsonSerializerOptions options)
+    {
+        byte[] json = data is not null
+            ? JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), options)
+            : JsonSerializer.SerializeToUtf8Bytes(message, options);
+        return Frame(SocketIOPacketType.ConnectError, nsp, -1, 0, json);
+    }
+
     public static OutboundFrame EncodeDisconnect(string nsp) => Frame(SocketIOPacketType.Disconnect, nsp, -1, 0, default);
 
     private static OutboundFrame Encode(SocketIOPacketType type, string nsp, long ackId, string? eventName, ReadOnlySpan<object?> args, JsonSerializerOptions options)

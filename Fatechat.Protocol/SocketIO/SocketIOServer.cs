@@ -23,7 +23,7 @@ public sealed class SocketIOServer : IDisposable
         Json = new JsonSerializerOptions(options.Json);
         Json.Converters.Add(new BinaryAttachments.PlaceholderConverter());
         Json.MakeReadOnly(populateMissingResolver: true);
-        Engine = new EngineIOServer(options.Engine, connection => new SocketIOClient(this, connection, timeProvider), timeProvider, Logger);
+        Engine = new EngineIOServer(options.Engine, connection => SocketIOClient.Start(this, connection, timeProvider), timeProvider, Logger);
         Of(SocketIOPacket.MainNamespace);
     }
 

@@ -32,10 +32,13 @@ public sealed class SocketIOSocket
         Namespace = ns;
         _client = client;
         Handshake = handshake;
-        Id = NewId();
+        // Protocol v4 (Engine.IO v3 clients) derives the id from the session's, as socket.io-client 2.x does too.
+        Id = client.Connection.Protocol == 3
+            ? ns.Name == SocketIOPacket.MainNamespace ? client.Connection.Id : ns.Name + "#" + client.Connection.Id
+            : NewId();
     }
 
-    /// <summary>This socket's id, distinct from the Engine.IO session id (the protocol v5 rule).</summary>
+    /// <summary>This socket's id, distinct from the Engine.IO session id (the protocol v5 rule; v4 clients derive it from the session id).</summary>
     public string Id { get; }
     public Namespace Namespace { get; }
     public SocketIOHandshake Handshake { get; }

@@ -7,7 +7,8 @@ namespace Fatechat.Server.Chat;
 /// <summary>
 /// Finds the caller's token in the handshake: the <c>authorization</c> header (raw or <c>Bearer</c>-prefixed, sent by
 /// the original frontend through polling <c>extraHeaders</c>), else the auth payload <c>{token}</c>, the only
-/// place a WebSocket-only browser client can put it.
+/// place a WebSocket-only browser client can put it, else the handshake's <c>token</c> query parameter, where
+/// socket.io-client 2.x puts it (its <c>query</c> option; it has no auth payload).
 /// </summary>
 public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
 {
@@ -27,6 +28,7 @@ public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
             return await tokens.ValidateAsync(JwtTokenService.ExtractToken(token.GetString()));
         }
 
-        return null;
+        string? fromQuery = handshake.Query["token"];
+        return string.IsNullOrEmpty(fromQuery) ? null : await tokens.ValidateAsync(JwtTokenService.ExtractToken(fromQuery));
     }
 }

@@ -25,6 +25,7 @@ internal static class ChatSockets
             o.Engine.MaxPayload = settings.MaxPayload;
             o.Engine.Path = NormalizePath(settings.Path);
             o.Engine.AllowedOrigins = settings.AllowedOrigins;
+            o.Engine.AllowEIO3 = settings.AllowEIO3;
             var cors = configuration.GetSection(CorsSettings.Section).Get<CorsSettings>() ?? new();
             if (cors.IsEnabled)
             {

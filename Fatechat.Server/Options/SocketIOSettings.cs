@@ -18,4 +18,10 @@ public sealed class SocketIOSettings
     /// allows any. A request without an <c>Origin</c> header (not a browser) is always allowed.
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Also serve Engine.IO v3 / Socket.IO v4 clients (socket.io-client 2.x, Postman's "v2" client), as Node's
+    /// <c>allowEIO3</c>; on here because the Node app's users may still run them.
+    /// </summary>
+    public bool AllowEIO3 { get; set; } = true;
 }

@@ -25,9 +25,13 @@ public sealed class BinaryInteropTests(EntryPath entryPath)
 
     private sealed record Upload(string Name, byte[] File, byte[][] Parts, byte[] Big);
 
-    [TestCase("websocket")]
-    [TestCase("polling")]
-    public async Task BinaryTravelsBothWaysTopLevelAndNested(string transport)
+    [TestCase("websocket", "v4")]
+    [TestCase("polling", "v4")]
+    [TestCase("websocket", "v3")]
+    [TestCase("polling", "v3")]
+    [TestCase("websocket", "v2")]
+    [TestCase("polling", "v2")]
+    public async Task BinaryTravelsBothWaysTopLevelAndNested(string transport, string client)
     {
         var uploads = new TaskCompletionSource<(byte[]? Top, Upload? Nested)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await InteropServer.StartAsync(entryPath, io => io.OnConnection(socket =>
@@ -40,9 +44,9 @@ public sealed class BinaryInteropTests(EntryPath entryPath)
             });
             socket.On("send-binary", (_, _) =>
                 socket.Emit("from-server", ServerTop, new { label = "nested", data = ServerData, list = ServerList }));
-        }));
+        }), o => o.Engine.AllowEIO3 = true);
 
-        var result = await NodeScript.RunAsync(ScriptTimeout, "binary.mjs", server.Url, transport);
+        var result = await NodeScript.RunAsync(ScriptTimeout, "binary.mjs", server.Url, transport, client);
         var (top, nested) = await uploads.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Multiple(() =>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 
@@ -88,7 +87,7 @@ internal static class PollingTransport
                 body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
 
-            bool parsed = Deliver(connection, read.Buffer);
+            bool parsed = Deliver(connection, read.Buffer, IsBinaryBody(context));
             body.AdvanceTo(read.Buffer.End);
             if (!parsed)
             {
@@ -111,11 +110,18 @@ internal static class PollingTransport
         }
     }
 
-    private static bool Deliver(EngineConnection connection, ReadOnlySequence<byte> buffer)
+    /// <summary>A v3 client posts binary packets in an <c>application/octet-stream</c> body (v4 sends base64 text).</summary>
+    private static bool IsBinaryBody(HttpContext context) =>
+        string.Equals(context.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase);
+
+    private static bool Deliver(EngineConnection connection, ReadOnlySequence<byte> buffer, bool isBinaryBody)
     {
         ReadOnlyMemory<byte> body = buffer.IsSingleSegment ? buffer.First : buffer.ToArray();
         var packets = new List<EnginePacket>();
-        if (!EnginePacketParser.TryParsePayload(body, packets))
+        bool parsed = connection.Protocol == 3
+            ? PollingPayloadParserV3.TryParse(body, isBinaryBody, packets)
+            : EnginePacketParser.TryParsePayload(body, packets);
+        if (!parsed)
         {
             return false;
         }
@@ -144,18 +150,17 @@ internal static class PollingTransport
     /// Answers a GET, in the order Node's polling transport does:
     /// 1. closed for an error, a timeout or by the client: the queue is dropped; "1" (or "6" after the
     ///    client's own close) tells the client;
-    /// 2. frames queued: they all go, joined by the record separator (a draining session closes on the next GET);
+    /// 2. frames queued: they all go, in one payload (a draining session closes on the next GET);
     /// 3. closed by the server and nothing left: the close packet, after a noop when this GET came after the close;
     /// 4. nothing queued: released by an upgrade, a noop.
     /// </summary>
     private static async Task WritePayloadAsync(HttpContext context, EngineConnection connection, bool closedBefore)
     {
-        var payload = new ArrayBufferWriter<byte>(256);
-        bool first = true;
+        var payload = PollingPayloadWriter.For(connection);
         if (!connection.IsOpen && !connection.IsDraining)
         {
             var last = connection.CloseReason == CloseReasons.TransportClose ? OutboundFrame.Noop : OutboundFrame.Close;
-            Append(payload, last.Payload.Span, isBinary: false, ref first);
+            payload.Add(last.Payload, isBinary: false);
             await WriteAsync(context, payload);
             return;
         }
@@ -163,59 +168,39 @@ internal static class PollingTransport
         var outbound = connection.Outbound;
         while (outbound.TryRead(out OutboundFrame frame))
         {
-            Append(payload, frame.Payload.Span, frame.IsBinary, ref first);
+            payload.Add(frame.Payload, frame.IsBinary);
             if (frame.Attachments is { } attachments)
             {
                 foreach (ReadOnlyMemory<byte> attachment in attachments)
                 {
-                    Append(payload, attachment.Span, isBinary: true, ref first);
+                    payload.Add(attachment, isBinary: true);
                 }
             }
         }
 
-        if (first && connection.IsDraining)
+        if (payload.IsEmpty && connection.IsDraining)
         {
             if (closedBefore)
             {
-                Append(payload, OutboundFrame.Noop.Payload.Span, isBinary: false, ref first);
+                payload.Add(OutboundFrame.Noop.Payload, isBinary: false);
             }
 
-            Append(payload, OutboundFrame.Close.Payload.Span, isBinary: false, ref first);
+            payload.Add(OutboundFrame.Close.Payload, isBinary: false);
             connection.FinishDraining();
         }
-        else if (first)
+        else if (payload.IsEmpty)
         {
-            Append(payload, OutboundFrame.Noop.Payload.Span, isBinary: false, ref first);
+            payload.Add(OutboundFrame.Noop.Payload, isBinary: false);
         }
 
         await WriteAsync(context, payload);
     }
 
-    private static async Task WriteAsync(HttpContext context, ArrayBufferWriter<byte> payload)
+    public static async Task WriteAsync(HttpContext context, PollingPayloadWriter payload)
     {
-        context.Response.ContentType = "text/plain; charset=UTF-8";
-        context.Response.ContentLength = payload.WrittenCount;
-        await context.Response.Body.WriteAsync(payload.WrittenMemory);
-    }
-
-    private static void Append(ArrayBufferWriter<byte> payload, ReadOnlySpan<byte> data, bool isBinary, ref bool first)
-    {
-        if (!first)
-        {
-            payload.GetSpan(1)[0] = EnginePacketParser.RecordSeparator;
-            payload.Advance(1);
-        }
-
-        first = false;
-        if (!isBinary)
-        {
-            payload.Write(data);
-            return;
-        }
-
-        Span<byte> target = payload.GetSpan(1 + Base64.GetMaxEncodedToUtf8Length(data.Length));
-        target[0] = (byte)'b';
-        Base64.EncodeToUtf8(data, target[1..], out _, out int written);
-        payload.Advance(1 + written);
+        var (body, contentType) = payload.Finish();
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body);
     }
 }

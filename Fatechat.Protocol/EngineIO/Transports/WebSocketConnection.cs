@@ -31,6 +31,18 @@ internal sealed class WebSocketConnection
     /// <summary>Appends one unmasked frame to the output pipe; nothing is sent until <see cref="FlushAsync"/>.</summary>
     public void WriteFrame(ReadOnlySpan<byte> payload, bool isBinary) => WriteFrame(payload, isBinary ? WebSocketOpcode.Binary : WebSocketOpcode.Text);
 
+    /// <summary>
+    /// Appends one binary frame of <paramref name="prefix"/> followed by <paramref name="payload"/>: Engine.IO v3
+    /// puts the packet type before binary data, and the data is not copied to do so.
+    /// </summary>
+    public void WriteBinaryFrame(byte prefix, ReadOnlySpan<byte> payload)
+    {
+        WriteHeader(payload.Length + 1, WebSocketOpcode.Binary);
+        _output.GetSpan(1)[0] = prefix;
+        _output.Advance(1);
+        _output.Write(payload);
+    }
+
     public ValueTask<FlushResult> FlushAsync(CancellationToken cancellation) => _output.FlushAsync(cancellation);
 
     /// <summary>Called after a control frame was sent outside the sender, so that it looks at its queue again.</summary>
@@ -187,7 +199,12 @@ internal sealed class WebSocketConnection
 
     private void WriteFrame(ReadOnlySpan<byte> payload, byte opcode)
     {
-        int length = payload.Length;
+        WriteHeader(payload.Length, opcode);
+        _output.Write(payload);
+    }
+
+    private void WriteHeader(int length, byte opcode)
+    {
         int headerLength = length < 126 ? 2 : length <= ushort.MaxValue ? 4 : 10;
         Span<byte> header = _output.GetSpan(headerLength);
         header[0] = (byte)(0x80 | opcode);
@@ -207,6 +224,5 @@ internal sealed class WebSocketConnection
         }
 
         _output.Advance(headerLength);
-        _output.Write(payload);
     }
 }

@@ -16,6 +16,9 @@ internal sealed class WebSocketSender
     /// <summary>Bytes written into the pipe before a flush, so one busy client cannot grow a large batch.</summary>
     private const int MaxBatchBytes = 64 * 1024;
 
+    /// <summary>Engine.IO v3 binary frames start with the packet type as a byte: 4, message.</summary>
+    private const byte MessageTypeV3 = 4;
+
     private readonly EngineConnection _connection;
     private readonly WebSocketConnection _socket;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,13 +78,13 @@ internal sealed class WebSocketSender
         int batched = 0;
         while (batched < MaxBatchBytes && outbound.TryRead(out OutboundFrame frame))
         {
-            _socket.WriteFrame(frame.Payload.Span, frame.IsBinary);
+            Write(frame.Payload.Span, frame.IsBinary);
             batched += frame.Payload.Length;
             if (frame.Attachments is { } attachments)
             {
                 foreach (ReadOnlyMemory<byte> attachment in attachments)
                 {
-                    _socket.WriteFrame(attachment.Span, isBinary: true);
+                    Write(attachment.Span, isBinary: true);
                     batched += attachment.Length;
                 }
             }
@@ -94,6 +97,18 @@ internal sealed class WebSocketSender
         }
 
         return _socket.FlushAsync(_connection.Aborted);
+    }
+
+    private void Write(ReadOnlySpan<byte> payload, bool isBinary)
+    {
+        if (isBinary && _connection.Protocol == 3)
+        {
+            _socket.WriteBinaryFrame(MessageTypeV3, payload);
+        }
+        else
+        {
+            _socket.WriteFrame(payload, isBinary);
+        }
     }
 
     private async Task CompleteFlushAsync(ValueTask<FlushResult> flush)

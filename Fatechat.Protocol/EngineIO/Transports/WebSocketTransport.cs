@@ -34,7 +34,7 @@ internal static class WebSocketTransport
             return;
         }
 
-        var session = server.Open(request.CreateHandshake(server.UtcNow), EngineConnection.WebSocketName);
+        var session = server.Open(request.CreateHandshake(server.UtcNow), EngineConnection.WebSocketName, admission.Protocol, request.SupportsBinary);
         // On the connection door the 101 still waits in the pipe and leaves with the open packet: one send.
         byte[] open = EngineIORequestHandler.OpenPacket(server, session, upgrades: false);
         await RunSessionAsync(session, socket, open, options.MaxPayload);
@@ -118,7 +118,16 @@ internal static class WebSocketTransport
                     };
                 }
 
-                if (message.IsBinary)
+                if (connection.Protocol == 3)
+                {
+                    if (!EnginePacketParserV3.TryParseFrame(message.Data, message.IsBinary, out EnginePacket packetV3))
+                    {
+                        return CloseReasons.ParseError;
+                    }
+
+                    connection.OnPacket(packetV3);
+                }
+                else if (message.IsBinary)
                 {
                     connection.OnPacket(new EnginePacket(EnginePacketType.Message, message.Data, IsBinary: true));
                 }

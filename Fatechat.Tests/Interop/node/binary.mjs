@@ -1,8 +1,15 @@
 // Binary both ways over the given transport: the client uploads Buffers (top level and nested), gets them back as
 // an event and as an ack, then asks for the server's own binary event. Every Buffer received is reported as hex.
-import { io, run, url, args, next, connected } from "./common.mjs";
+//   node binary.mjs <url> <transport> [client: v2|v3|v4]
+// socket.io-client 2.x (Engine.IO v3) frames binary its own way: a type byte in WebSocket frames, binary or
+// base64 polling payloads.
+import { createRequire } from "node:module";
+import { io as currentIo, run, url, args, next, connected } from "./common.mjs";
 
+const require = createRequire(import.meta.url);
 const transport = args[0] ?? "websocket";
+const clients = { v2: () => require("socket.io-client-v2"), v3: () => require("socket.io-client-v3"), v4: () => currentIo };
+const io = clients[args[1] ?? "v4"]();
 
 /** Turns Buffers into {hex} and keeps everything else, so the NUnit side can compare exact bytes. */
 function describe(value) {
@@ -34,7 +41,12 @@ run(async () => {
 
   const echoed = next(socket, "upload-back", 10_000);
   const [ackTop, ackNested] = await new Promise((resolve, reject) => {
-    socket.timeout(10_000).emit("upload", top, nested, (error, ...answer) => (error ? reject(error) : resolve(answer)));
+    // No timeout(): socket.io-client 2.x lacks it.
+    const timer = setTimeout(() => reject(new Error("no ack for upload within 10 s")), 10_000);
+    socket.emit("upload", top, nested, (...answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
   });
   const [echoTop, echoNested] = await echoed;
 
