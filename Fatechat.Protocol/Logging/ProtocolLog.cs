@@ -28,4 +28,7 @@ internal static partial class ProtocolLog
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Middleware of namespace {Namespace} failed")]
     public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Session recovery in namespace {Namespace} failed; the client starts a fresh session")]
+    public static partial void RecoveryFailed(ILogger logger, Exception exception, string @namespace);
 }

@@ -31,4 +31,7 @@ public readonly struct BroadcastOperator
         var frame = SocketIOPacketEncoder.EncodeEvent(_namespace.Name, eventName, args, -1, _namespace.Server.Json);
         return _namespace.Adapter.Broadcast(frame, new BroadcastTarget(_rooms, _exceptRooms, _exceptSocket));
     }
+
+    /// <summary>Emits with <paramref name="offset"/> appended as the last argument (see <see cref="SocketIOSocket.EmitWithOffset"/>).</summary>
+    public int EmitWithOffset(string offset, string eventName, params ReadOnlySpan<object?> args) => Emit(eventName, [.. args, offset]);
 }

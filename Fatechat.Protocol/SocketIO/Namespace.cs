@@ -99,6 +99,14 @@ public sealed class Namespace
     internal BroadcastOperator All => new(this, [], [], null);
 
     /// <summary>Runs the middleware, then connects the socket and calls the connection handlers.</summary>
+    /// <summary>
+    /// Asked when a client reconnects with a recovery request (only with
+    /// <see cref="SocketIOOptions.ConnectionStateRecovery"/> on), after the middleware: returns the session's old
+    /// socket id if the application can restore the session in full — it then restores rooms and missed events in
+    /// its connection handler, where <see cref="SocketIOSocket.Recovered"/> is true — or null for a fresh session.
+    /// </summary>
+    public Func<SocketIOSocket, SessionRecoveryRequest, ValueTask<string?>>? RecoverSession { get; set; }
+
     internal async Task ConnectAsync(SocketIOClient client, JsonElement? auth)
     {
         var socket = new SocketIOSocket(this, client, new SocketIOHandshake(client.Connection.Handshake, auth));
@@ -127,9 +135,20 @@ public sealed class Namespace
             }
         }
 
+        if (Server.Options.ConnectionStateRecovery is not null && client.Connection.Protocol == 4)
+        {
+            await BeginSessionAsync(socket, SessionRecoveryRequest.From(auth));
+        }
+
         if (!client.Connection.IsOpen || !client.TryAdd(socket))
         {
             return;
+        }
+
+        if (socket.Recovered && _sockets.TryGetValue(socket.Id, out SocketIOSocket? stale))
+        {
+            // The client came back before this node noticed it had gone: the old socket is dead, let it go.
+            stale.Connection.Close();
         }
 
         _sockets[socket.Id] = socket;
@@ -143,7 +162,7 @@ public sealed class Namespace
         // First in the socket's event order: no event of this socket reaches a handler before these have run.
         socket.RunFirst(async () =>
         {
-            client.SendConnect(Name, socket.Id);
+            client.SendConnect(Name, socket.Id, socket.Pid);
             foreach (var handler in handlers)
             {
                 await socket.RunHandlerAsync(() => handler(socket), ack: null);
@@ -151,5 +170,25 @@ public sealed class Namespace
         });
     }
 
-    internal void Remove(SocketIOSocket socket) => _sockets.TryRemove(socket.Id, out _);
+    /// <summary>Removes this socket, not a recovered successor that took its id.</summary>
+    internal void Remove(SocketIOSocket socket) => _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+
+    private async Task BeginSessionAsync(SocketIOSocket socket, SessionRecoveryRequest? request)
+    {
+        string? recoveredId = null;
+        if (request is not null && RecoverSession is { } recover)
+        {
+            try
+            {
+                recoveredId = await recover(socket, request);
+            }
+            catch (Exception exception)
+            {
+                // Never partial: a failed recovery is a fresh session, and the client reloads what it needs.
+                ProtocolLog.RecoveryFailed(Server.Logger, exception, Name);
+            }
+        }
+
+        socket.BeginSession(recoveredId is null ? SocketIOSocket.NewPrivateId() : request!.Pid, recoveredId);
+    }
 }

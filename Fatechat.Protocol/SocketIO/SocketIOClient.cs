@@ -44,8 +44,8 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
 
     private bool IsProtocolV4 => Connection.Protocol == 3;
 
-    internal void SendConnect(string nsp, string sid) =>
-        Send(IsProtocolV4 ? SocketIOPacketEncoder.EncodeConnectV4(nsp) : SocketIOPacketEncoder.EncodeConnect(nsp, sid));
+    internal void SendConnect(string nsp, string sid, string? pid) =>
+        Send(IsProtocolV4 ? SocketIOPacketEncoder.EncodeConnectV4(nsp) : SocketIOPacketEncoder.EncodeConnect(nsp, sid, pid));
 
     internal void SendConnectError(string nsp, string message, object? data) =>
         Send(IsProtocolV4

@@ -23,6 +23,20 @@ public sealed class SocketIOOptions
     /// <summary>How event arguments are (de)serialized; camelCase names by default, as JavaScript expects.</summary>
     public JsonSerializerOptions Json { get; set; } = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Connection state recovery (Socket.IO 4.6+ clients); null, the default as in Node, turns it off.</summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
     /// <summary>Serve the socket.io-client bundle at <c>{path}socket.io.js</c> and its variants, as Node does.</summary>
     public bool ServeClient { get; set; } = true;
+}
+
+/// <summary>
+/// Connection state recovery: each socket gets a private session id (<c>pid</c>) in its CONNECT; a client that
+/// reconnects with <c>{pid, offset}</c> in its auth payload is offered to <see cref="Namespace.RecoverSession"/>,
+/// which decides whether the session can be restored in full. Unlike Node, the middleware still runs.
+/// </summary>
+public sealed class ConnectionStateRecoveryOptions
+{
+    /// <summary>How long after a disconnect a session may be recovered (Node's <c>maxDisconnectionDuration</c>).</summary>
+    public int MaxDisconnectionDurationMs { get; set; } = 120_000;
 }

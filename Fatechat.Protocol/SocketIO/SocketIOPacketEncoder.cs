@@ -30,13 +30,18 @@ internal static class SocketIOPacketEncoder
     public static OutboundFrame EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args, JsonSerializerOptions json) =>
         Encode(SocketIOPacketType.Ack, nsp, ackId, null, args, json);
 
-    public static OutboundFrame EncodeConnect(string nsp, string sid)
+    public static OutboundFrame EncodeConnect(string nsp, string sid, string? pid = null)
     {
         var json = new ArrayBufferWriter<byte>(48);
         using (var writer = new Utf8JsonWriter(json, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("sid", sid);
+            if (pid is not null)
+            {
+                writer.WriteString("pid", pid);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -39,7 +39,17 @@ public sealed class SocketIOSocket
     }
 
     /// <summary>This socket's id, distinct from the Engine.IO session id (the protocol v5 rule; v4 clients derive it from the session id).</summary>
-    public string Id { get; }
+    public string Id { get; private set; }
+
+    /// <summary>
+    /// The private session id that lets the client recover this session after a disconnect (connection state
+    /// recovery, Socket.IO 4.6+); null when recovery is off or the client speaks protocol v4.
+    /// </summary>
+    public string? Pid { get; private set; }
+
+    /// <summary>True when this socket took over a session that the client recovered: its id came back and the application restored the rest.</summary>
+    public bool Recovered { get; private set; }
+
     public Namespace Namespace { get; }
     public SocketIOHandshake Handshake { get; }
     public bool Connected => State == SocketState.Connected;
@@ -146,6 +156,13 @@ public sealed class SocketIOSocket
     public bool Emit(string eventName, params ReadOnlySpan<object?> args) =>
         Send(SocketIOPacketEncoder.EncodeEvent(Namespace.Name, eventName, args, -1, Namespace.Server.Json));
 
+    /// <summary>
+    /// Emits an event with <paramref name="offset"/> appended as its last argument: the position a recovering client
+    /// sends back (socket.io-client keeps the last string argument of each event as its offset).
+    /// </summary>
+    public bool EmitWithOffset(string offset, string eventName, params ReadOnlySpan<object?> args) =>
+        Emit(eventName, [.. args, offset]);
+
     /// <summary>Emits an event and waits for the client's acknowledgement.</summary>
     /// <exception cref="TimeoutException">No acknowledgement within <paramref name="timeout"/>.</exception>
     /// <exception cref="SocketIODisconnectedException">The socket disconnected first.</exception>
@@ -223,6 +240,19 @@ public sealed class SocketIOSocket
         Send(SocketIOPacketEncoder.EncodeAck(Namespace.Name, id, args, Namespace.Server.Json));
 
     internal void MarkConnected() => Volatile.Write(ref _state, (int)SocketState.Connected);
+
+    /// <summary>Before connecting: this socket continues the session <paramref name="pid"/> under its old id, or starts one.</summary>
+    internal void BeginSession(string pid, string? recoveredId)
+    {
+        Pid = pid;
+        if (recoveredId is not null)
+        {
+            Id = recoveredId;
+            Recovered = true;
+        }
+    }
+
+    internal static string NewPrivateId() => NewId();
 
     internal void OnPacket(SocketIOPacket packet)
     {

@@ -19,6 +19,7 @@ internal static class RedisCachingSetup
         services.AddSingleton<RedisPresenceStore>();
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<RedisPresenceStore>());
         services.AddHostedService<RedisPresenceHeartbeat>();
+        services.AddSingleton<ISessionRecordStore, RedisSessionRecordStore>();
         return services;
     }
 

@@ -16,6 +16,9 @@ public sealed class RedisKeys(string prefix)
 
     public string Prefix { get; } = prefix;
 
+    /// <summary>A recoverable session's record (JSON, with a TTL), by its private session id.</summary>
+    public RedisKey Session(string pid) => $"{Prefix}session:{pid}";
+
     /// <summary>Sorted set of a room's newest messages (see <see cref="RedisRecentMessageCache"/>).</summary>
     public RedisKey RecentMessages(string roomName) => $"{Prefix}room:{roomName}:recent";
 

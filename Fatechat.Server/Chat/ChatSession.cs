@@ -50,6 +50,18 @@ public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
         }
     }
 
+    /// <summary>The rooms joined so far, in no particular order.</summary>
+    public string[] Rooms
+    {
+        get
+        {
+            lock (_rooms)
+            {
+                return _rooms.ToArray();
+            }
+        }
+    }
+
     public string[] TakeRooms()
     {
         lock (_rooms)

@@ -21,6 +21,7 @@ public sealed class ChatSocketEvents(
     IPresenceStore presence,
     RoomHistory history,
     MessageIdGenerator ids,
+    Recovery.DeliveryLog deliveryLog,
     IOptions<ChatOptions> chatOptions,
     IOptions<FatechatOptions> serverOptions,
     IHostApplicationLifetime stopping)
@@ -56,7 +57,16 @@ public sealed class ChatSocketEvents(
             .Contains(email, StringComparer.OrdinalIgnoreCase);
         if (!alreadyOnline)
         {
-            session.Socket.Emit(ChatEventNames.ReceiveMessage, ChatEventNames.Welcome(email, room.Name));
+            // A string last argument would pass for an offset with a recovering client: the real one follows it.
+            var welcome = ChatEventNames.Welcome(email, room.Name);
+            if (session.Socket.Pid is not null)
+            {
+                session.Socket.EmitWithOffset(deliveryLog.CurrentOffset, ChatEventNames.ReceiveMessage, welcome);
+            }
+            else
+            {
+                session.Socket.Emit(ChatEventNames.ReceiveMessage, welcome);
+            }
         }
 
         if (isNewJoin)
@@ -149,6 +159,24 @@ public sealed class ChatSocketEvents(
     /// user's last socket there, the room hears "x left the room" and gets the new online list. Another tab of the
     /// same user, or the same client back within the grace period, keeps them online. On shutdown there is no grace.
     /// </summary>
+    /// <summary>A recovered socket takes back a room it was in: online again there, and a "joined" row only if the room saw it leave.</summary>
+    public async Task RejoinAsync(ChatSession session, string roomName, CancellationToken cancellationToken)
+    {
+        if (!session.AddRoom(roomName))
+        {
+            return;
+        }
+
+        var email = session.User.Email;
+        // Still listed (its old socket's entry, or another tab): the room never saw it go.
+        var stillOnline = (await presence.GetOnlineUsersAsync(roomName, cancellationToken)).Contains(email, StringComparer.OrdinalIgnoreCase);
+        await presence.AddAsync(Presence(session, roomName), cancellationToken);
+        if (!stillOnline)
+        {
+            await bus.PublishAsync(new RoomMessagePosted(NewMessage(roomName, ChatEventNames.Joined(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
+        }
+    }
+
     public async Task DisconnectAsync(ChatSession session)
     {
         try
@@ -157,6 +185,12 @@ public sealed class ChatSocketEvents(
         }
         catch (OperationCanceledException)
         {
+        }
+
+        // Recovered on this node under the same socket id: the presence entries are the successor's now.
+        if (session.Socket.Namespace.TryGetSocket(session.Socket.Id, out var successor) && successor != session.Socket)
+        {
+            return;
         }
 
         // The socket's own token has fired by now; the clean-up gets a bound of its own.

@@ -1,6 +1,7 @@
 using Fatechat.Protocol.Hosting;
 using Fatechat.Protocol.SocketIO;
 using Fatechat.Server.Auth;
+using Fatechat.Server.Chat.Recovery;
 using Fatechat.Server.Messaging;
 using Fatechat.Server.Options;
 using Fatechat.Server.Private;
@@ -10,7 +11,7 @@ namespace Fatechat.Server.Chat;
 /// <summary>Registers the Socket.IO server and wires the chat events onto the main namespace.</summary>
 internal static class ChatSockets
 {
-    private const string UserKey = "fatechat.user";
+    internal const string UserKey = "fatechat.user";
 
     public static IServiceCollection AddChatSockets(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +27,9 @@ internal static class ChatSockets
             o.Engine.Path = NormalizePath(settings.Path);
             o.Engine.AllowedOrigins = settings.AllowedOrigins;
             o.Engine.AllowEIO3 = settings.AllowEIO3;
+            o.ConnectionStateRecovery = settings.ConnectionStateRecovery
+                ? new ConnectionStateRecoveryOptions { MaxDisconnectionDurationMs = settings.MaxDisconnectionDurationMs }
+                : null;
             var cors = configuration.GetSection(CorsSettings.Section).Get<CorsSettings>() ?? new();
             if (cors.IsEnabled)
             {
@@ -36,6 +40,18 @@ internal static class ChatSockets
         services.AddSingleton<ChatSocketEvents>();
         services.AddSingleton<PrivateMessageEvents>();
         services.AddSingleton<IChatDelivery, SocketIOChatDelivery>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new DeliveryLog(sp.GetRequiredService<IChatBus>(), sp.GetRequiredService<TimeProvider>())
+        {
+            // Records are kept a little longer than a session can wait to come back.
+            Retention = TimeSpan.FromMilliseconds(settings.MaxDisconnectionDurationMs) + TimeSpan.FromSeconds(30),
+        });
+        services.AddSingleton<ChatSessionRecovery>();
+        if (settings.ConnectionStateRecovery)
+        {
+            services.AddHostedService<SessionRecordToucher>();
+        }
+
         services.AddHostedService<ChatMessagePipeline>();
         return services;
     }
@@ -46,6 +62,8 @@ internal static class ChatSockets
         var authenticator = app.Services.GetRequiredService<ChatSocketAuthenticator>();
         var chat = app.Services.GetRequiredService<ChatSocketEvents>();
         var direct = app.Services.GetRequiredService<PrivateMessageEvents>();
+        var recovery = app.Services.GetRequiredService<ChatSessionRecovery>();
+        io.Sockets.RecoverSession = recovery.TryRecoverAsync;
 
         // Checked before the socket connects, so no event can arrive ahead of its handlers.
         io.Use(async socket => socket.Data[UserKey] = await authenticator.AuthenticateAsync(socket.Handshake));
@@ -56,19 +74,24 @@ internal static class ChatSockets
                 // As the Node server did: the connection succeeds, then gets this text and a server-side disconnect.
                 socket.Emit(ChatEventNames.ReceiveMessage, ChatEventNames.TokenUnauthorized);
                 socket.Disconnect();
-                return;
+                return Task.CompletedTask;
             }
 
             var session = ChatSession.Attach(socket, user);
             socket.Join(PrivateMessageEvents.UserRoom(user.Email));
             // Runs after the socket's last event handler has finished (the protocol orders it behind them).
-            socket.OnDisconnect(_ => chat.DisconnectAsync(session));
+            socket.OnDisconnect(_ => Task.WhenAll(chat.DisconnectAsync(session), recovery.OnDisconnectAsync(socket).AsTask()));
+            return recovery.OnConnectedAsync(session);
         });
 
         // Registered once for the namespace rather than per socket: an idle connection carries no handlers. The
         // protocol runs one socket's events one at a time, in arrival order; each gets the socket's disconnect token.
         // A socket without a session was refused above and is already disconnecting.
-        io.On<JoinRoomRequest>(ChatEventNames.JoinRoom, (socket, r, ack, ct) => WithSession(socket, s => chat.JoinRoomAsync(s, r, ack, ct)));
+        io.On<JoinRoomRequest>(ChatEventNames.JoinRoom, (socket, r, ack, ct) => WithSession(socket, async s =>
+        {
+            await chat.JoinRoomAsync(s, r, ack, ct);
+            await recovery.SaveAsync(s, ct);
+        }));
         io.On<SendMessageRequest>(ChatEventNames.SendMessage, (socket, r, ack, ct) => WithSession(socket, s => chat.SendMessageAsync(s, r, ack, ct)));
         io.On<GetRecentMessagesRequest>(ChatEventNames.GetRecentMessages, (socket, r, ack, ct) => WithSession(socket, s => chat.GetRecentMessagesAsync(s, r, ack, ct)));
         io.On<GetOnlineUsersRequest>(ChatEventNames.GetOnlineUsers, (socket, r, ack, ct) => WithSession(socket, s => chat.GetOnlineUsersAsync(s, r, ack, ct)));

@@ -7,19 +7,30 @@ namespace Fatechat.Server.Chat;
 /// <summary>Emits bus events to this node's sockets; each broadcast is encoded once by the protocol's room adapter.</summary>
 public sealed class SocketIOChatDelivery(SocketIOServer io) : IChatDelivery
 {
-    public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    public ValueTask DeliverRoomMessageAsync(ChatMessage message, string? offset, CancellationToken cancellationToken)
     {
-        io.To(message.RoomName).Emit(ChatEventNames.ReceiveMessage, ReceiveMessagePayload.From(message));
+        Emit(io.To(message.RoomName), offset, ChatEventNames.ReceiveMessage, ReceiveMessagePayload.From(message));
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
+    public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, string? offset, CancellationToken cancellationToken)
     {
         // Both rooms in one operator: a socket is sent the message once even when someone writes to themselves.
-        io.To(PrivateMessageEvents.UserRoom(message.ToMail))
-            .To(PrivateMessageEvents.UserRoom(message.FromMail))
-            .Emit(ChatEventNames.ReceivePrivateMessage, PrivateMessageResponse.Of(message));
+        var users = io.To(PrivateMessageEvents.UserRoom(message.ToMail)).To(PrivateMessageEvents.UserRoom(message.FromMail));
+        Emit(users, offset, ChatEventNames.ReceivePrivateMessage, PrivateMessageResponse.Of(message));
         return ValueTask.CompletedTask;
+    }
+
+    private static void Emit(BroadcastOperator to, string? offset, string eventName, object payload)
+    {
+        if (offset is null)
+        {
+            to.Emit(eventName, payload);
+        }
+        else
+        {
+            to.EmitWithOffset(offset, eventName, payload);
+        }
     }
 
     public ValueTask DeliverTypingAsync(RoomTypingChanged typing, CancellationToken cancellationToken)

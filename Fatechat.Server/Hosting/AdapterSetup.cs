@@ -59,6 +59,7 @@ internal static class AdapterSetup
         {
             case ProvidersOptions.Memory:
                 services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+                services.AddSingleton<ISessionRecordStore, InMemorySessionRecordStore>();
                 break;
             case ProvidersOptions.Redis:
                 services.AddRedisPresence(configuration);

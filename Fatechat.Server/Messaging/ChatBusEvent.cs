@@ -9,7 +9,24 @@ namespace Fatechat.Server.Messaging;
 [JsonDerivedType(typeof(RoomMessagePosted), "roomMessage")]
 [JsonDerivedType(typeof(PrivateMessagePosted), "privateMessage")]
 [JsonDerivedType(typeof(RoomTypingChanged), "typing")]
-public abstract record ChatBusEvent;
+public abstract record ChatBusEvent
+{
+    /// <summary>
+    /// Where a delivery consumer read a stored event (room or private message) in the bus's log; the same on every
+    /// node. Set by the bus on delivery only, never sent.
+    /// </summary>
+    [JsonIgnore]
+    public BusPosition? Position { get; init; }
+}
+
+/// <summary>A place in the bus's log: the partition of the messages topic and the record's offset in it.</summary>
+public readonly record struct BusPosition(int Partition, long Offset);
+
+/// <summary>
+/// Told to the delivery handler, never published: from here on this node delivers every record of
+/// <paramref name="Partition"/> from <paramref name="Offset"/> (a start, or a restart after a rebalance).
+/// </summary>
+public sealed record DeliveryStarted(int Partition, long Offset) : ChatBusEvent;
 
 /// <summary>
 /// A room message or join/leave event: stored once, then sent to the room on every node. A join or leave also

@@ -1,5 +1,6 @@
 using Fatechat.Server.Caching;
 using Fatechat.Server.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Fatechat.Server.Messaging;
 
@@ -21,6 +22,8 @@ public sealed partial class ChatMessagePipeline(
     IRecentMessageCache cache,
     IPresenceStore presence,
     IChatDelivery delivery,
+    Chat.Recovery.DeliveryLog log,
+    IOptions<Options.SocketIOSettings> socketSettings,
     ILogger<ChatMessagePipeline> logger) : BackgroundService
 {
     private static readonly TimeSpan[] StoreRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
@@ -54,19 +57,31 @@ public sealed partial class ChatMessagePipeline(
         }
     }
 
+    private readonly bool _offsets = socketSettings.Value.ConnectionStateRecovery;
+
+    /// <summary>
+    /// Under the delivery log's gate, so that a recovering socket joins its rooms between two records: each stored
+    /// record goes out with the offset that includes it, then counts as delivered.
+    /// </summary>
     private async ValueTask DeliverOrLogAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
     {
+        await log.Gate.WaitAsync(cancellationToken);
         try
         {
-            await DeliverAsync(chatEvent, cancellationToken);
+            await DeliverAsync(chatEvent, _offsets ? log.OffsetIncluding(chatEvent) : null, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogDeliveryFailed(chatEvent.GetType().Name, e);
         }
+        finally
+        {
+            log.Record(chatEvent);
+            log.Gate.Release();
+        }
     }
 
-    private async ValueTask DeliverAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    private async ValueTask DeliverAsync(ChatBusEvent chatEvent, string? offset, CancellationToken cancellationToken)
     {
         switch (chatEvent)
         {
@@ -77,10 +92,10 @@ public sealed partial class ChatMessagePipeline(
                     await delivery.DeliverOnlineUsersAsync(message.RoomName, users, cancellationToken);
                 }
 
-                await delivery.DeliverRoomMessageAsync(message, cancellationToken);
+                await delivery.DeliverRoomMessageAsync(message, offset, cancellationToken);
                 break;
             case PrivateMessagePosted { Message: var message }:
-                await delivery.DeliverPrivateMessageAsync(message, cancellationToken);
+                await delivery.DeliverPrivateMessageAsync(message, offset, cancellationToken);
                 break;
             case RoomTypingChanged typing:
                 await delivery.DeliverTypingAsync(typing, cancellationToken);

@@ -23,5 +23,11 @@ public interface IChatBus
     /// in-process bus, which keeps nothing across a restart, logs and drops it. Delivery handlers catch their own
     /// errors (<see cref="ChatMessagePipeline"/>).
     /// </summary>
+    /// <summary>
+    /// What <see cref="ChatBusEvent.Position"/>s are relative to: the same string on every node that shares this log
+    /// (the Kafka topic), a new one for each in-process bus (its log ends with the process).
+    /// </summary>
+    string PositionScope { get; }
+
     Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken);
 }

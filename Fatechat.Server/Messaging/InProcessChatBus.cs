@@ -31,11 +31,24 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
         await _delivery.Writer.WriteAsync(chatEvent, cancellationToken);
     }
 
+    public string PositionScope { get; } = "p" + Guid.NewGuid().ToString("N")[..12];
+
     public async Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
     {
         var reader = subscription == ChatBusSubscription.Persistence ? _persistence.Reader : _delivery.Reader;
-        await foreach (var chatEvent in reader.ReadAllAsync(cancellationToken))
+        bool delivery = subscription == ChatBusSubscription.Delivery;
+        long next = 0;
+        if (delivery)
         {
+            // One partition, numbered in delivery order from the start of the process.
+            await handler(new DeliveryStarted(0, 0), cancellationToken);
+        }
+
+        await foreach (var read in reader.ReadAllAsync(cancellationToken))
+        {
+            var chatEvent = delivery && read is RoomMessagePosted or PrivateMessagePosted
+                ? read with { Position = new BusPosition(0, next++) }
+                : read;
             try
             {
                 await handler(chatEvent, cancellationToken);

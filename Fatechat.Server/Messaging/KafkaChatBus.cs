@@ -67,6 +67,9 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         }
     }
 
+    /// <summary>Offsets of the messages topic are the same for every node.</summary>
+    public string PositionScope => "k" + _codec.MessagesTopic;
+
     public async Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
     {
         await _topics.EnsureTopicsAsync().WaitAsync(cancellationToken);

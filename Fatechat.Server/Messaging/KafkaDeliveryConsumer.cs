@@ -65,6 +65,11 @@ internal sealed partial class KafkaDeliveryConsumer(KafkaClientConfigs configs, 
                 .SetPartitionsAssignedHandler((c, partitions) =>
                 {
                     var offsets = partitions.Select(p => new TopicPartitionOffset(p, StartOffset(c, p))).ToList();
+                    foreach (var start in offsets.Where(o => o.Topic == codec.MessagesTopic && o.Offset.Value >= 0))
+                    {
+                        _events.Writer.TryWrite(new DeliveryStarted(start.Partition.Value, start.Offset.Value));
+                    }
+
                     _assigned.TrySetResult();
                     return offsets;
                 })
@@ -114,6 +119,11 @@ internal sealed partial class KafkaDeliveryConsumer(KafkaClientConfigs configs, 
             {
                 LogUnreadableRecord(result.TopicPartitionOffset.ToString());
                 continue;
+            }
+
+            if (result.Topic == codec.MessagesTopic)
+            {
+                chatEvent = chatEvent with { Position = new BusPosition(result.Partition.Value, result.Offset.Value) };
             }
 
             if (!_events.Writer.TryWrite(chatEvent))

@@ -24,4 +24,12 @@ public sealed class SocketIOSettings
     /// <c>allowEIO3</c>; on here because the Node app's users may still run them.
     /// </summary>
     public bool AllowEIO3 { get; set; } = true;
+
+    /// <summary>
+    /// Connection state recovery for Socket.IO 4.6+ clients: a client back within <see cref="MaxDisconnectionDurationMs"/>
+    /// gets its socket id, rooms and every message it missed, on any node.
+    /// </summary>
+    public bool ConnectionStateRecovery { get; set; } = true;
+
+    public int MaxDisconnectionDurationMs { get; set; } = 120_000;
 }

@@ -32,7 +32,7 @@ public sealed class ChatMessagePipelineTests
         _cache = new InMemoryRecentMessageCache(Microsoft.Extensions.Options.Options.Create(new ChatOptions()));
         _presence = new InMemoryPresenceStore();
         _delivery = new RecordingDelivery();
-        _pipeline = new ChatMessagePipeline(_bus, _messages, _cache, _presence, _delivery, NullLogger<ChatMessagePipeline>.Instance);
+        _pipeline = new ChatMessagePipeline(_bus, _messages, _cache, _presence, _delivery, new Fatechat.Server.Chat.Recovery.DeliveryLog(_bus, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Fatechat.Server.Options.SocketIOSettings()), NullLogger<ChatMessagePipeline>.Instance);
         await _pipeline.StartAsync(CancellationToken.None);
     }
 
@@ -137,7 +137,7 @@ public sealed class ChatMessagePipelineTests
         // Four failures use up the pipeline's quick retries (about 2.5 s) for the first message only.
         var messages = new RecordingMessageRepository(_messages, failFirst: 4);
         var delivery = new RecordingDelivery();
-        using var pipeline = new ChatMessagePipeline(bus, messages, _cache, _presence, delivery, NullLogger<ChatMessagePipeline>.Instance);
+        using var pipeline = new ChatMessagePipeline(bus, messages, _cache, _presence, delivery, new Fatechat.Server.Chat.Recovery.DeliveryLog(bus, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Fatechat.Server.Options.SocketIOSettings()), NullLogger<ChatMessagePipeline>.Instance);
         await pipeline.StartAsync(CancellationToken.None);
         var room = AdapterTestData.RoomName();
         var lost = AdapterTestData.Message(room, "during the outage");

@@ -17,14 +17,14 @@ internal sealed class RecordingDelivery : IChatDelivery
     /// <summary>Every delivery in order: <c>onlineUsers {room}</c> or <c>receiveMessage {id}</c>.</summary>
     public ConcurrentQueue<string> Log { get; } = new();
 
-    public ValueTask DeliverRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    public ValueTask DeliverRoomMessageAsync(ChatMessage message, string? offset, CancellationToken cancellationToken)
     {
         RoomMessages.Enqueue(message);
         Log.Enqueue($"receiveMessage {message.Id}");
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
+    public ValueTask DeliverPrivateMessageAsync(PrivateMessage message, string? offset, CancellationToken cancellationToken)
     {
         PrivateMessages.Enqueue(message);
         return ValueTask.CompletedTask;

@@ -234,7 +234,7 @@ public sealed class KafkaChatBusTests
     {
         var pipeline = new ChatMessagePipeline(bus, messages,
             new InMemoryRecentMessageCache(Microsoft.Extensions.Options.Options.Create(new ChatOptions())),
-            new InMemoryPresenceStore(), new RecordingDelivery(), NullLogger<ChatMessagePipeline>.Instance);
+            new InMemoryPresenceStore(), new RecordingDelivery(), new Fatechat.Server.Chat.Recovery.DeliveryLog(bus, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Fatechat.Server.Options.SocketIOSettings()), NullLogger<ChatMessagePipeline>.Instance);
         await pipeline.StartAsync(CancellationToken.None);
         return new StartedPipeline(pipeline);
     }

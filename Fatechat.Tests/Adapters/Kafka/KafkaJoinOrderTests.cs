@@ -32,7 +32,7 @@ public sealed class KafkaJoinOrderTests
             var bus = await kafka.StartedBusAsync(id);
             var delivery = new RecordingDelivery();
             var cache = new InMemoryRecentMessageCache(Microsoft.Extensions.Options.Options.Create(new ChatOptions()));
-            var pipeline = new ChatMessagePipeline(bus, repository, cache, presence, delivery, NullLogger<ChatMessagePipeline>.Instance);
+            var pipeline = new ChatMessagePipeline(bus, repository, cache, presence, delivery, new Fatechat.Server.Chat.Recovery.DeliveryLog(bus, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Fatechat.Server.Options.SocketIOSettings()), NullLogger<ChatMessagePipeline>.Instance);
             await pipeline.StartAsync(CancellationToken.None);
             nodes.Add((bus, delivery, pipeline));
         }

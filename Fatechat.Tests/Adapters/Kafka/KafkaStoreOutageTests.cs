@@ -58,7 +58,7 @@ public sealed class KafkaStoreOutageTests
         var delivery = new RecordingDelivery();
         var cache = new InMemoryRecentMessageCache(Microsoft.Extensions.Options.Options.Create(new ChatOptions()));
         var bus = await _kafka.StartedBusAsync("node-a");
-        _pipeline = new ChatMessagePipeline(bus, outage, cache, new InMemoryPresenceStore(), delivery, NullLogger<ChatMessagePipeline>.Instance);
+        _pipeline = new ChatMessagePipeline(bus, outage, cache, new InMemoryPresenceStore(), delivery, new Fatechat.Server.Chat.Recovery.DeliveryLog(bus, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Fatechat.Server.Options.SocketIOSettings()), NullLogger<ChatMessagePipeline>.Instance);
         await _pipeline.StartAsync(CancellationToken.None);
         using var reader = PersistenceGroupReader();
         Offset CommittedOffset() => reader.Committed([Partition], TimeSpan.FromSeconds(5)).Single().Offset;
