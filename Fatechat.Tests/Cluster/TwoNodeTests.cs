@@ -59,21 +59,7 @@ public sealed class TwoNodeTests
         TestContext.Out.WriteLine($"kafka mock: pid {kafka.ProcessId}, {kafka.BootstrapServers}");
 
         _redisPrefix = $"fatechat-cluster-{Guid.NewGuid():N}:";
-        var environment = new Dictionary<string, string?>
-        {
-            ["MYSQL_CONNECTION"] = new MySqlConnectionStringBuilder(RealServices.MySqlConnection) { Database = _database.Name }.ConnectionString,
-            ["REDIS_CONNECTION"] = redis,
-            ["KAFKA_BOOTSTRAP_SERVERS"] = kafka.BootstrapServers,
-            ["JWT_SECRET"] = $"cluster-test-secret-{Guid.NewGuid():N}",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["FATECHAT__Redis__KeyPrefix"] = _redisPrefix,
-            // A dead node's presence expires after this; its persistence partitions move after the session timeout.
-            ["FATECHAT__Redis__PresenceTtlSeconds"] = $"{PresenceTtlSeconds}",
-            ["FATECHAT__Kafka__SessionTimeoutMs"] = "6000",
-            ["FATECHAT__Kafka__FetchWaitMaxMs"] = "10",
-            ["FATECHAT__Auth__BcryptWorkFactor"] = "4",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, PresenceTtlSeconds);
 
         // One after the other, as docker-compose does: the first node applies the schema migrations.
         var nodeA = await StartNodeAsync("cluster-a", environment);
@@ -141,6 +127,23 @@ public sealed class TwoNodeTests
         Assert.That(history.EnumerateArray().Select(m => m.GetProperty("message_text").GetString()), Does.Contain("node A still serves"));
         Assert.That(nodeA.HasExited, Is.False);
     }
+
+    /// <summary>The environment of a cluster node as the tests run it: shared MariaDB database, Redis prefix and Kafka mock.</summary>
+    internal static Dictionary<string, string?> NodeEnvironment(string database, string redis, string kafka, string redisPrefix, int presenceTtlSeconds) => new()
+    {
+        ["MYSQL_CONNECTION"] = new MySqlConnectionStringBuilder(RealServices.MySqlConnection) { Database = database }.ConnectionString,
+        ["REDIS_CONNECTION"] = redis,
+        ["KAFKA_BOOTSTRAP_SERVERS"] = kafka,
+        ["JWT_SECRET"] = $"cluster-test-secret-{Guid.NewGuid():N}",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["FATECHAT__Redis__KeyPrefix"] = redisPrefix,
+        // A dead node's presence expires after this; its persistence partitions move after the session timeout.
+        ["FATECHAT__Redis__PresenceTtlSeconds"] = $"{presenceTtlSeconds}",
+        ["FATECHAT__Kafka__SessionTimeoutMs"] = "6000",
+        ["FATECHAT__Kafka__FetchWaitMaxMs"] = "10",
+        ["FATECHAT__Auth__BcryptWorkFactor"] = "4",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
 
     private async Task<FatechatNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string?> environment)
     {
@@ -212,7 +215,7 @@ public sealed class TwoNodeTests
         }
     }
 
-    private static async Task DeleteRedisKeysAsync(string prefix)
+    internal static async Task DeleteRedisKeysAsync(string prefix)
     {
         try
         {

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Fatechat.KafkaMock;
+using Fatechat.Tests.Adapters;
+using Fatechat.Tests.Adapters.MySql;
+using Fatechat.Tests.Interop;
+using Fatechat.Tests.Realtime;
+using Fatechat.Tests.Support;
+
+namespace Fatechat.Tests.Cluster;
+
+/// <summary>
+/// Connection state recovery across two Fatechat.Server processes on MariaDB, Redis and the Kafka mock: Alice's
+/// client (npm socket.io-client 4.8.4, through a relay that plays the balancer) drops and comes back on Bob's node
+/// — with her first node still up, and after it was SIGKILLed — and gets her id and every missed message, once, in order.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[CancelAfter(240_000)]
+public sealed class RecoveryAcrossNodesTests
+{
+    private readonly List<IDisposable> _processes = [];
+    private MySqlTestDatabase? _database;
+    private string _redisPrefix = "";
+
+    [TearDown]
+    public async Task StopEverything()
+    {
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            _processes[i].Dispose();
+        }
+
+        _processes.Clear();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        if (_redisPrefix.Length > 0)
+        {
+            await TwoNodeTests.DeleteRedisKeysAsync(_redisPrefix);
+        }
+    }
+
+    [Test]
+    public async Task AClientBackOnTheOtherNodeIsRecovered()
+    {
+        var (nodeA, _, script) = await StartAsync("other");
+        RecoveryTests.AssertRecovered(await DoneAsync(script));
+        Assert.That(nodeA.HasExited, Is.False);
+    }
+
+    [Test]
+    public async Task AClientWhoseNodeWasKilledIsRecoveredOnTheOtherNode()
+    {
+        var (nodeA, _, script) = await StartAsync("stdin");
+        var ready = await script.WaitForLineAsync(IsPhase, "the ready phase", TimeSpan.FromSeconds(90));
+        Assert.That(ready, Does.Contain("\"ready\""), ready + "\n" + script.Output());
+        nodeA.Kill();
+        TestContext.Out.WriteLine($"killed node A (pid {nodeA.Pid}) with SIGKILL");
+        script.WriteLine("node A killed");
+        RecoveryTests.AssertRecovered(await DoneAsync(script));
+    }
+
+    private async Task<(FatechatNode A, FatechatNode B, ClusterProcess Script)> StartAsync(string then)
+    {
+        var redis = RealServices.RequireRedis();
+        _database = await MySqlTestDatabase.CreateAsync();
+        await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
+        var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
+        _processes.Add(kafka);
+        _redisPrefix = $"fatechat-recovery-{Guid.NewGuid():N}:";
+        var environment = TwoNodeTests.NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, presenceTtlSeconds: 3);
+        var nodeA = await StartNodeAsync("recovery-a", environment);
+        var nodeB = await StartNodeAsync("recovery-b", environment);
+
+        var alice = $"alice-{Guid.NewGuid():N}@example.test";
+        var bob = $"bob-{Guid.NewGuid():N}@example.test";
+        var aliceToken = await nodeA.RegisterAsync(alice);
+        var bobToken = await nodeB.RegisterAsync(bob);
+        var room = $"recovery-{Guid.NewGuid():N}"[..30];
+        await nodeA.CreateRoomAsync(aliceToken, room);
+
+        var script = ClusterProcess.Start("recovery.mjs", "node",
+            [Path.Combine(InteropPaths.RepoRoot, "Fatechat.Tests", "Realtime", "node", "recovery.mjs"),
+             nodeA.BaseAddress.ToString().TrimEnd('/'), nodeB.BaseAddress.ToString().TrimEnd('/'), room, alice, aliceToken, bob, bobToken, then],
+            InteropPaths.RepoRoot);
+        _processes.Add(script);
+        return (nodeA, nodeB, script);
+    }
+
+    private async Task<FatechatNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string?> environment)
+    {
+        var node = await FatechatNode.StartAsync(nodeId, FreePort.Next(), environment);
+        _processes.Add(node);
+        return node;
+    }
+
+    private static async Task<JsonElement> DoneAsync(ClusterProcess script)
+    {
+        var line = await script.WaitForLineAsync(l => IsPhase(l) && !l.Contains("\"ready\""), "the done phase", TimeSpan.FromSeconds(90));
+        var done = JsonDocument.Parse(line).RootElement.Clone();
+        Assert.That(done.GetProperty("phase").GetString(), Is.EqualTo("done"), line + "\n" + script.Output());
+        return done;
+    }
+
+    private static bool IsPhase(string line) => line.StartsWith("{\"phase\":", StringComparison.Ordinal);
+}
