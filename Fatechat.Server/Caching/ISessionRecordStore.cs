@@ -1,7 +1,10 @@
 namespace Fatechat.Server.Caching;
 
-/// <summary>What a recovering client gets back besides its missed messages: its socket id, user and rooms.</summary>
-public sealed record SessionRecord(string SocketId, string UserMail, IReadOnlyList<string> Rooms);
+/// <summary>
+/// What a recovering client gets back besides its missed messages: its socket id, user and rooms; and where
+/// delivery stood when the record was written, the position of a client that has received no offset since.
+/// </summary>
+public sealed record SessionRecord(string SocketId, string UserMail, IReadOnlyList<string> Rooms, string Offset);
 
 /// <summary>
 /// Sessions that a client may recover (Socket.IO connection state recovery), by private session id, shared by all

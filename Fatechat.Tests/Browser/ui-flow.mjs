@@ -338,8 +338,14 @@ async function main() {
       const shot = path.join(outDir, 'offline.png');
       await pageA.screenshot({ path: shot });
       screenshots.push(shot);
+      // Sent while Alice is away: her session is recovered (connection state recovery), the message arrives once.
+      await send(pageB, `while away ${tag}`);
       await contextA.setOffline(false);
+      await pageA.getByText('Back online; nothing was missed.').waitFor({ timeout: 30_000 });
       await banner.waitFor({ state: 'hidden', timeout: 30_000 });
+      await messageIn(roomLog(pageA, room), `while away ${tag}`).waitFor();
+      await pageA.waitForTimeout(500);
+      check(await messageIn(roomLog(pageA, room), `while away ${tag}`).count() === 1, 'the message sent while away is not shown exactly once');
       await pageA.locator('[data-testid="online-users"]:not(.stale)').waitFor();
       await pageA.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
       await send(pageA, `back again ${tag}`);

@@ -54,7 +54,8 @@ public sealed partial class ChatSessionRecovery(
             await log.Gate.WaitAsync(socket.Disconnected);
             try
             {
-                var replay = log.TryReplay(request.Offset, e => Concerns(e, rooms, user.Email));
+                // No offset from the client: it has received nothing that carries one since the record was written.
+                var replay = log.TryReplay(request.Offset ?? record.Offset, e => Concerns(e, rooms, user.Email));
                 if (replay.Outcome == ReplayOutcome.Complete)
                 {
                     socket.Join(PrivateMessageEvents.UserRoom(user.Email));
@@ -116,7 +117,9 @@ public sealed partial class ChatSessionRecovery(
     {
         if (session.Socket.Pid is { } pid)
         {
-            await records.SaveAsync(pid, new SessionRecord(session.Socket.Id, session.User.Email, session.Rooms), _window, cancellationToken);
+            // Read after the joins: whatever comes after this offset in these rooms reaches the socket or is replayed.
+            var record = new SessionRecord(session.Socket.Id, session.User.Email, session.Rooms, log.CurrentOffset);
+            await records.SaveAsync(pid, record, _window, cancellationToken);
         }
     }
 

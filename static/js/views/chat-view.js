@@ -205,11 +205,17 @@ function openRoom(root, room, state, openWith) {
   socket.on('connect', () => {
     setStatus('online', 'Connected');
     offlineBanner.hidden = true;
-    socket.emit('joinRoom', { roomName });
-    // The first history load happens with the join; after a reconnect, fetch again to fill any gap (ids dedupe),
-    // and the join's online list replaces the greyed one.
-    loadRoomPage(null);
-    if (connectedBefore) toast('Back online.');
+    if (socket.recovered) {
+      // The server gave the session back (connection state recovery): still in the room, and every message missed
+      // meanwhile has just arrived in order. Only the online list is asked for again.
+      socket.emit('getOnlineUsers', { roomName });
+    } else {
+      socket.emit('joinRoom', { roomName });
+      // The first history load happens with the join; after a reconnect that could not be recovered, fetch again to
+      // fill the gap (ids dedupe), and the join's online list replaces the greyed one.
+      loadRoomPage(null);
+    }
+    if (connectedBefore) toast(socket.recovered ? 'Back online; nothing was missed.' : 'Back online.');
     connectedBefore = true;
   });
 
