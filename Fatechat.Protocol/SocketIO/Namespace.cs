@@ -142,6 +142,7 @@ public sealed class Namespace
 
         if (!client.Connection.IsOpen || !client.TryAdd(socket))
         {
+            socket.Abandon();
             return;
         }
 

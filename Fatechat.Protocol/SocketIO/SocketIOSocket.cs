@@ -336,6 +336,23 @@ public sealed class SocketIOSocket
         }
     }
 
+    /// <summary>A socket that never connected (its connection closed meanwhile) gives back rooms a recovery joined.</summary>
+    internal void Abandon()
+    {
+        Volatile.Write(ref _state, (int)SocketState.Disconnected);
+        string[] rooms;
+        lock (_rooms)
+        {
+            rooms = [.. _rooms];
+            _rooms.Clear();
+        }
+
+        foreach (var room in rooms)
+        {
+            Namespace.Adapter.Leave(this, room);
+        }
+    }
+
     /// <summary>Leaves every room and runs the disconnect handlers, once.</summary>
     internal void OnClose(string reason)
     {

@@ -17,6 +17,11 @@ public abstract record ChatBusEvent
     /// </summary>
     [JsonIgnore]
     public BusPosition? Position { get; init; }
+
+    // Where an event was read is not part of what it is: a delivered event equals the one published.
+    public virtual bool Equals(ChatBusEvent? other) => other is not null && EqualityContract == other.EqualityContract;
+
+    public override int GetHashCode() => EqualityContract.GetHashCode();
 }
 
 /// <summary>A place in the bus's log: the partition of the messages topic and the record's offset in it.</summary>

@@ -65,19 +65,34 @@ public sealed partial class ChatMessagePipeline(
     /// </summary>
     private async ValueTask DeliverOrLogAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
     {
+        if (!_offsets)
+        {
+            await DeliverOrLogAsync(chatEvent, offset: null, cancellationToken);
+            return;
+        }
+
         await log.Gate.WaitAsync(cancellationToken);
         try
         {
-            await DeliverAsync(chatEvent, _offsets ? log.OffsetIncluding(chatEvent) : null, cancellationToken);
+            var offset = log.OffsetIncluding(chatEvent);
+            await DeliverOrLogAsync(chatEvent, offset, cancellationToken);
+            log.Record(chatEvent, offset);
+        }
+        finally
+        {
+            log.Gate.Release();
+        }
+    }
+
+    private async ValueTask DeliverOrLogAsync(ChatBusEvent chatEvent, string? offset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(chatEvent, offset, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogDeliveryFailed(chatEvent.GetType().Name, e);
-        }
-        finally
-        {
-            log.Record(chatEvent);
-            log.Gate.Release();
         }
     }
 

@@ -10,13 +10,73 @@ public abstract class ChatBusContract
 
     protected abstract Task<IChatBus> CreateBusAsync();
 
-    private static async Task<(ChannelReader<ChatBusEvent> Events, CancellationTokenSource Stop)> SubscribeAsync(IChatBus bus, ChatBusSubscription subscription)
+    /// <summary>Published events only: the delivery starts a bus reports are kept aside in <paramref name="starts"/>.</summary>
+    private static async Task<(ChannelReader<ChatBusEvent> Events, CancellationTokenSource Stop)> SubscribeAsync(
+        IChatBus bus, ChatBusSubscription subscription, List<DeliveryStarted>? starts = null)
     {
         var events = Channel.CreateUnbounded<ChatBusEvent>();
         var stop = new CancellationTokenSource();
-        _ = bus.ConsumeAsync(subscription, (e, _) => events.Writer.WriteAsync(e), stop.Token);
+        _ = bus.ConsumeAsync(subscription, (e, _) =>
+        {
+            if (e is DeliveryStarted started)
+            {
+                if (starts is not null)
+                {
+                    lock (starts)
+                    {
+                        starts.Add(started);
+                    }
+                }
+
+                return ValueTask.CompletedTask;
+            }
+
+            return events.Writer.WriteAsync(e);
+        }, stop.Token);
         await Task.Yield();
         return (events.Reader, stop);
+    }
+
+    /// <summary>
+    /// Connection state recovery rests on this: delivery tells where each stored event lies in the log — after the
+    /// start reported for its partition, one apart within a partition — and persistence never sees positions.
+    /// </summary>
+    [Test]
+    public async Task DeliveryGivesStoredEventsTheirPlaceInTheLog()
+    {
+        var bus = await CreateBusAsync();
+        var starts = new List<DeliveryStarted>();
+        var (delivered, stopDelivery) = await SubscribeAsync(bus, ChatBusSubscription.Delivery, starts);
+        var (persisted, stopPersistence) = await SubscribeAsync(bus, ChatBusSubscription.Persistence);
+        var room = AdapterTestData.RoomName();
+        var published = Enumerable.Range(0, 5).Select(i => new RoomMessagePosted(AdapterTestData.Message(room, $"p{i}"))).ToList();
+        foreach (var e in published)
+        {
+            await bus.PublishAsync(e, CancellationToken.None);
+        }
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        var positions = new List<BusPosition>();
+        for (int i = 0; i < published.Count; i++)
+        {
+            var e = await delivered.ReadAsync(timeout.Token);
+            Assert.That(e.Position, Is.Not.Null, $"{e} has a position");
+            positions.Add(e.Position!.Value);
+            Assert.That((await persisted.ReadAsync(timeout.Token)).Position, Is.Null, "persistence gets no positions");
+        }
+
+        Assert.That(positions.Select(p => p.Partition).Distinct().Count(), Is.EqualTo(1), "one room, one partition");
+        var partition = positions[0].Partition;
+        DeliveryStarted start;
+        lock (starts)
+        {
+            start = starts.Last(s => s.Partition == partition);
+        }
+
+        Assert.That(positions[0].Offset, Is.GreaterThanOrEqualTo(start.Offset));
+        Assert.That(positions.Select(p => p.Offset), Is.EqualTo(Enumerable.Range(0, positions.Count).Select(i => positions[0].Offset + i)), "consecutive");
+        stopDelivery.Cancel();
+        stopPersistence.Cancel();
     }
 
     [Test]

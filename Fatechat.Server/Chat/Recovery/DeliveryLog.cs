@@ -43,11 +43,14 @@ public sealed class DeliveryLog(IChatBus bus, TimeProvider time)
     public string? OffsetIncluding(ChatBusEvent chatEvent) =>
         chatEvent.Position is { } position ? Format(new Dictionary<int, long>(_last) { [position.Partition] = position.Offset }) : null;
 
-    /// <summary>Notes a delivery start or a record once it was delivered; the caller holds <see cref="Gate"/>.</summary>
-    public void Record(ChatBusEvent chatEvent)
+    /// <summary>
+    /// Notes a delivery start or a record once it was delivered (with <paramref name="offsetIncluding"/>, its
+    /// <see cref="OffsetIncluding"/>, which becomes the current offset); the caller holds <see cref="Gate"/>.
+    /// </summary>
+    public void Record(ChatBusEvent chatEvent, string? offsetIncluding = null)
     {
         RecordCore(chatEvent);
-        Volatile.Write(ref _offset, Format(_last));
+        Volatile.Write(ref _offset, offsetIncluding ?? Format(_last));
     }
 
     private void RecordCore(ChatBusEvent chatEvent)
