@@ -26,6 +26,22 @@ public sealed class RecoveryTests
     }
 
     [Test]
+    public async Task ASecondRecoveryReplaysOnlyWhatTheSecondDropMissed()
+    {
+        await using var server = await FatechatTestServer.StartAsync("--Fatechat:Chat:ReconnectGraceMs=5000");
+        var done = await RunAsync(server, "twice");
+        var connects = done.GetProperty("connects");
+        Assert.That(connects.GetArrayLength(), Is.EqualTo(3));
+        Assert.That(connects[2].GetProperty("recovered").GetBoolean(), Is.True);
+        Assert.That(connects[2].GetProperty("id").GetString(), Is.EqualTo(connects[0].GetProperty("id").GetString()));
+        var texts = Texts(done);
+        int first = texts.IndexOf("missed 1");
+        Assert.That(texts.Skip(first).ToArray(),
+            Is.EqualTo(new[] { "missed 1", "missed 2", "missed 3", "missed privately", "after", "missed again", "after again" }),
+            "nothing from the first gap again");
+    }
+
+    [Test]
     public async Task BackAfterTheWindowTheClientStartsAfresh()
     {
         await using var server = await FatechatTestServer.StartAsync("--Fatechat:SocketIO:MaxDisconnectionDurationMs=1000");

@@ -2,7 +2,8 @@
 // balancer, so that the client reconnects by itself, to whichever node the relay now points at:
 //   node recovery.mjs <aliceNodeUrl> <bobNodeUrl> <room> <aliceMail> <aliceToken> <bobMail> <bobToken> <then>
 // <then>: "same" (the connection drops, the client comes back to the same node), "other" (back to Bob's node),
-// "wait:<ms>" (back to the same node after ms), "stdin" (prints {"phase":"ready"}, waits for a line — the test
+// "wait:<ms>" (back to the same node after ms), "twice" (as "same", then a second drop with one more message
+// missed), "stdin" (prints {"phase":"ready"}, waits for a line — the test
 // kills Alice's node meanwhile — then sends to Bob's node).
 // While Alice is away Bob sends three room messages and a private one; then one more once she is back.
 // Prints {"phase":"done", ...}: whether she recovered, her socket ids, and every message she got, in order.
@@ -96,6 +97,16 @@ try {
 
   await ack(bob, "sendMessage", { roomName: room, message: "after" });
   await waitFor("'after' at alice", () => got.some((m) => m.text === "after"));
+  if (then === "twice") {
+    balancer.cut();
+    await waitFor("alice noticing the second drop", () => !alice.connected);
+    missed.push((await ack(bob, "sendMessage", { roomName: room, message: "missed again" })).id);
+    await ms(300);
+    balancer.reopen(aliceUrl);
+    await waitFor("alice's second reconnect", () => connects.length === 3, 20_000);
+    await ack(bob, "sendMessage", { roomName: room, message: "after again" });
+    await waitFor("'after again' at alice", () => got.some((m) => m.text === "after again"));
+  }
   await ms(300); // anything sent twice would have arrived by now
   alice.close();
   bob.close();
