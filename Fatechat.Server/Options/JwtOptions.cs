@@ -8,6 +8,15 @@ public sealed class JwtOptions
     /// <summary>The secret shipped in config.json; accepted only in the Development environment.</summary>
     public const string SampleSecret = "fatechat-sample-secret-change-me-before-deploying";
 
+    /// <summary>
+    /// Secrets anyone can read in this repository or its history (config.json's sample, the compose file's former
+    /// default): a server outside Development refuses them, since they let anyone sign tokens for any user.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PublishedSecrets = [SampleSecret, "fatechat-compose-secret-change-me-0123456789"];
+
+    /// <summary>The longest token lifetime accepted: a stolen token must run out.</summary>
+    public static readonly TimeSpan MaxExpiry = TimeSpan.FromDays(30);
+
     /// <summary>HMAC key; at least 32 bytes, since HS256 needs a 256-bit key.</summary>
     public string Secret { get; set; } = SampleSecret;
 

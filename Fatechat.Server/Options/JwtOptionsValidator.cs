@@ -3,25 +3,38 @@ using Microsoft.Extensions.Options;
 
 namespace Fatechat.Server.Options;
 
-/// <summary>Refuses a short secret anywhere, and the sample secret outside Development.</summary>
+/// <summary>
+/// Refuses, anywhere, a secret shorter than 32 bytes or one of fewer than 8 distinct characters (32 spaces), and a
+/// token lifetime that is not positive or longer than <see cref="JwtOptions.MaxExpiry"/>; outside Development, any
+/// secret published in this repository.
+/// </summary>
 internal sealed class JwtOptionsValidator(IHostEnvironment environment) : IValidateOptions<JwtOptions>
 {
+    private const int MinDistinctCharacters = 8;
+
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
-        if (Encoding.UTF8.GetByteCount(options.Secret ?? "") < 32)
+        var secret = options.Secret ?? "";
+        if (Encoding.UTF8.GetByteCount(secret) < 32)
         {
             return ValidateOptionsResult.Fail("Fatechat:Jwt:Secret (JWT_SECRET) must be at least 32 bytes for HS256.");
         }
 
-        if (options.Secret == JwtOptions.SampleSecret && !environment.IsDevelopment())
+        if (secret.Distinct().Count() < MinDistinctCharacters)
         {
             return ValidateOptionsResult.Fail(
-                $"Fatechat:Jwt:Secret is the sample secret from config.json; set JWT_SECRET (environment '{environment.EnvironmentName}' is not Development).");
+                $"Fatechat:Jwt:Secret (JWT_SECRET) has fewer than {MinDistinctCharacters} distinct characters; use a random string (e.g. openssl rand -base64 48).");
         }
 
-        if (options.Expiry <= TimeSpan.Zero)
+        if (JwtOptions.PublishedSecrets.Contains(secret) && !environment.IsDevelopment())
         {
-            return ValidateOptionsResult.Fail("Fatechat:Jwt:Expiry must be positive.");
+            return ValidateOptionsResult.Fail(
+                $"Fatechat:Jwt:Secret is a sample secret published in the repository; set JWT_SECRET (environment '{environment.EnvironmentName}' is not Development).");
+        }
+
+        if (options.Expiry <= TimeSpan.Zero || options.Expiry > JwtOptions.MaxExpiry)
+        {
+            return ValidateOptionsResult.Fail($"Fatechat:Jwt:Expiry must be positive and at most {JwtOptions.MaxExpiry.TotalDays:0} days.");
         }
 
         return ValidateOptionsResult.Success;

@@ -36,6 +36,31 @@ public sealed class ConfigurationTests
         Assert.That((await server.Client.SendAsync(sample)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
+    [TestCase("fatechat-compose-secret-change-me-0123456789", Description = "the compose file's former default")]
+    [TestCase("fatechat-sample-secret-change-me-before-deploying", Description = "config.json's sample")]
+    public void APublishedSecretOutsideDevelopmentRefusesToStart(string published)
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(() =>
+            FatechatTestServer.StartAsync("--environment", "Production", $"--Fatechat:Jwt:Secret={published}"));
+        Assert.That(exception!.Message, Does.Contain("published"));
+    }
+
+    [TestCase("                                ", Description = "32 spaces")]
+    [TestCase("abababababababababababababababab", Description = "two characters")]
+    public void ASecretWithoutVarietyRefusesToStartAnywhere(string weak)
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(() => FatechatTestServer.StartAsync($"--Fatechat:Jwt:Secret={weak}"));
+        Assert.That(exception!.Message, Does.Contain("distinct characters"));
+    }
+
+    [TestCase("00:00:00")]
+    [TestCase("31.00:00:00")]
+    public void ATokenLifetimeOfNothingOrOverThirtyDaysRefusesToStart(string expiry)
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(() => FatechatTestServer.StartAsync($"--Fatechat:Jwt:Expiry={expiry}"));
+        Assert.That(exception!.Message, Does.Contain("Expiry"));
+    }
+
     [Test]
     public void SecretShorterThan32BytesRefusesToStart()
     {

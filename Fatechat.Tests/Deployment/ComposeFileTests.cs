@@ -116,6 +116,22 @@ public sealed partial class ComposeFileTests
         }
     }
 
+    /// <summary>A default secret in a published file is a secret anyone has: compose must refuse to run without them.</summary>
+    [Test]
+    public void SecretsHaveNoDefaultAndAreRequired()
+    {
+        var text = File.ReadAllText(Path.Combine(Interop.InteropPaths.RepoRoot, "docker-compose.yml"));
+        foreach (var secret in new[] { "JWT_SECRET", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD" })
+        {
+            var uses = System.Text.RegularExpressions.Regex.Matches(text, @"\$\{" + secret + @"(?<rest>[^}]*)\}");
+            Assert.That(uses, Is.Not.Empty, secret);
+            foreach (System.Text.RegularExpressions.Match use in uses)
+            {
+                Assert.That(use.Groups["rest"].Value, Does.StartWith(":?"), $"{use.Value}: required, no default");
+            }
+        }
+    }
+
     [Test]
     public void NodesStartOnlyOnceTheirBackendsAreHealthy()
     {
