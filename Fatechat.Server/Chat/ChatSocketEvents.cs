@@ -17,6 +17,7 @@ namespace Fatechat.Server.Chat;
 /// </summary>
 public sealed class ChatSocketEvents(
     IChatBus bus,
+    ClientMessagePublisher sends,
     IRoomRepository rooms,
     IPresenceStore presence,
     RoomHistory history,
@@ -92,10 +93,15 @@ public sealed class ChatSocketEvents(
             return;
         }
 
+        if (ClientMessageIdRules.Check(request.ClientMessageId, out var clientMessageId) is { } badId)
+        {
+            Refuse(session, ack, ChatEventNames.SendMessage, badId);
+            return;
+        }
+
         // Stamped before the first await, so messages from one socket keep the order they arrived in.
-        var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false);
-        await bus.PublishAsync(new RoomMessagePosted(message), cancellationToken);
-        ack?.Send(new AcceptedPayload(true, message.Id));
+        var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false) with { ClientMessageId = clientMessageId };
+        Answer(session, ack, ChatEventNames.SendMessage, await sends.PublishAsync(new RoomMessagePosted(message), cancellationToken));
     }
 
     /// <summary>
@@ -172,6 +178,18 @@ public sealed class ChatSocketEvents(
 
             await bus.PublishAsync(new RoomMessagePosted(NewMessage(roomName, ChatEventNames.Left(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
         }
+    }
+
+    /// <summary>The ack of a send: <c>{ok: true, id}</c> (for a retry, the first attempt's id), or the refusal.</summary>
+    internal static void Answer(ChatSession session, SocketIOAck? ack, string eventName, SendOutcome outcome)
+    {
+        if (outcome.Refusal is { } refusal)
+        {
+            Refuse(session, ack, eventName, refusal);
+            return;
+        }
+
+        ack?.Send(new AcceptedPayload(true, outcome.MessageId));
     }
 
     /// <summary>Answers a refused request through its ack when the client asked for one, else with an <c>error</c> event.</summary>
