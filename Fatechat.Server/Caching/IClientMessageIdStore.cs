@@ -12,12 +12,15 @@ public sealed record ClientMessageClaim(string MessageId, string Fingerprint, bo
 
 /// <summary>
 /// Claims of client message ids, shared by every node (Redis) or kept by the only one (memory), each with a time to
-/// live. Both operations are atomic, so two attempts of one send racing on two nodes cannot both win.
+/// live. Claiming and replacing are atomic, so two attempts of one send racing on two nodes cannot both win.
 /// </summary>
 public interface IClientMessageIdStore
 {
     /// <summary>Stores <paramref name="claim"/> for <paramref name="ttl"/> when the key is free and returns null; else returns the claim that holds it.</summary>
     ValueTask<ClientMessageClaim?> TryClaimAsync(ClientMessageKey key, ClientMessageClaim claim, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>The claim that holds the key, or null.</summary>
+    ValueTask<ClientMessageClaim?> GetAsync(ClientMessageKey key, CancellationToken cancellationToken);
 
     /// <summary>
     /// When the key still holds <paramref name="expected"/>: replaces it with <paramref name="replacement"/> for

@@ -40,6 +40,14 @@ public sealed class InMemoryClientMessageIdStore(TimeProvider time) : IClientMes
         }
     }
 
+    public ValueTask<ClientMessageClaim?> GetAsync(ClientMessageKey key, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Live(key, time.GetUtcNow()));
+        }
+    }
+
     public ValueTask<bool> ReplaceAsync(ClientMessageKey key, ClientMessageClaim expected, ClientMessageClaim? replacement, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

@@ -5,7 +5,7 @@ namespace Fatechat.Server.Caching;
 /// <summary>
 /// Client message id claims shared by every node: one string key per sender and client id (see
 /// <see cref="RedisKeys.ClientMessage"/>) holding <c>{P|S}\n{messageId}\n{fingerprint}</c> (pending or published),
-/// with a PX expiry. Each operation is one Lua script, so a read and the write that depends on it cannot interleave
+/// with a PX expiry. Each write is one Lua script, so a read and the write that depends on it cannot interleave
 /// with another node's. Throws, like any command, while Redis is unreachable: <see cref="Messaging.ClientMessagePublisher"/>
 /// decides what a send does then.
 /// </summary>
@@ -30,6 +30,12 @@ public sealed class RedisClientMessageIdStore(IConnectionMultiplexer redis, Redi
     {
         var held = await redis.GetDatabase().ScriptEvaluateAsync(Claim, [keys.ClientMessage(key)], [Encode(claim), Milliseconds(ttl)]);
         return held.IsNull ? null : Decode(key, (string)held!);
+    }
+
+    public async ValueTask<ClientMessageClaim?> GetAsync(ClientMessageKey key, CancellationToken cancellationToken)
+    {
+        var held = await redis.GetDatabase().StringGetAsync(keys.ClientMessage(key));
+        return held.IsNull ? null : Decode(key, held!);
     }
 
     public async ValueTask<bool> ReplaceAsync(ClientMessageKey key, ClientMessageClaim expected, ClientMessageClaim? replacement, TimeSpan ttl, CancellationToken cancellationToken)

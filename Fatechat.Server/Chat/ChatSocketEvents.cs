@@ -83,6 +83,12 @@ public sealed class ChatSocketEvents(
         var roomName = request?.RoomName is { } requested ? session.FindRoom(requested.Trim()) : null;
         if (roomName is null)
         {
+            if (await FindPublishedRetryAsync(session, request, cancellationToken) is { } firstId)
+            {
+                ack?.Send(new AcceptedPayload(true, firstId));
+                return;
+            }
+
             Refuse(session, ack, ChatEventNames.SendMessage, "Join the room before sending to it");
             return;
         }
@@ -204,6 +210,25 @@ public sealed class ChatSocketEvents(
         {
             session.Socket.Emit(ChatEventNames.Error, payload);
         }
+    }
+
+    /// <summary>
+    /// A client that reconnected (here or from another node) resends an unacknowledged <c>sendMessage</c> before it has
+    /// joined the room again: when an earlier attempt of that very send (same client id, room and text) went out, the
+    /// retry gets its id. Anything else from a socket outside the room is refused as before.
+    /// </summary>
+    private async Task<string?> FindPublishedRetryAsync(ChatSession session, SendMessageRequest? request, CancellationToken cancellationToken)
+    {
+        if (request is null
+            || ClientMessageIdRules.Check(request.ClientMessageId, out var clientMessageId) is not null || clientMessageId is null
+            || MessageRules.Check(request.Message, _chat) is not null
+            || await ResolveRoomAsync(session, request.RoomName, cancellationToken) is not { } roomName)
+        {
+            return null;
+        }
+
+        return await sends.FindPublishedAsync(new ClientMessageKey(session.User.Email, clientMessageId),
+            ClientMessagePublisher.RoomFingerprint(roomName, request.Message!), cancellationToken);
     }
 
     private async Task<string?> ResolveRoomAsync(ChatSession session, string? requested, CancellationToken cancellationToken)

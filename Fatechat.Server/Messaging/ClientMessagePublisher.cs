@@ -90,10 +90,54 @@ public sealed partial class ClientMessagePublisher(
     }
 
     /// <summary>
+    /// The message id of a send that an earlier attempt published, for an attempt that may not publish it itself: a
+    /// socket.io-client that reconnected resends its unacknowledged packet before the app has joined the room again.
+    /// Waits, as <see cref="PublishAsync"/> does, for an attempt still in flight. Null when no attempt of this send
+    /// (same sender, id and <paramref name="fingerprint"/>) was published, or the store does not answer.
+    /// </summary>
+    public async Task<string?> FindPublishedAsync(ClientMessageKey key, string fingerprint, CancellationToken cancellationToken)
+    {
+        var giveUpAt = time.GetUtcNow() + InFlightWait;
+        while (true)
+        {
+            ClientMessageClaim? held;
+            try
+            {
+                held = await claims.GetAsync(key, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogLookupUnavailable(key.ClientMessageId, key.SenderMail, e);
+                return null;
+            }
+
+            if (held is null || held.Fingerprint != fingerprint)
+            {
+                return null;
+            }
+
+            if (held.Published)
+            {
+                return held.MessageId;
+            }
+
+            if (time.GetUtcNow() >= giveUpAt)
+            {
+                return null;
+            }
+
+            await Task.Delay(PollInterval, time, cancellationToken);
+        }
+    }
+
+    /// <summary>What identifies a room send: the room's stored name and the text (see <see cref="Fingerprint"/>).</summary>
+    public static string RoomFingerprint(string roomName, string text) => Fingerprint("room", roomName, text);
+
+    /// <summary>
     /// What identifies a send, digested: its kind, its target (the room's stored name, the recipient) and its text.
     /// Sixteen bytes of SHA-256 keep the claim small; a collision would need two different messages under one id.
     /// </summary>
-    internal static string Fingerprint(string kind, string target, string text)
+    private static string Fingerprint(string kind, string target, string text)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{target}\n{text}"), hash);
@@ -102,7 +146,7 @@ public sealed partial class ClientMessagePublisher(
 
     private static (string MessageId, string Sender, string? ClientMessageId, Func<string> Fingerprint) Describe(ChatBusEvent chatEvent) => chatEvent switch
     {
-        RoomMessagePosted { Message: var m } => (m.Id, m.SenderMail, m.ClientMessageId, () => Fingerprint("room", m.RoomName, m.Text)),
+        RoomMessagePosted { Message: var m } => (m.Id, m.SenderMail, m.ClientMessageId, () => RoomFingerprint(m.RoomName, m.Text)),
         PrivateMessagePosted { Message: var m } => (m.Id, m.FromMail, m.ClientMessageId, () => Fingerprint("private", m.ToMail, m.Text)),
         _ => throw new ArgumentException($"{chatEvent.GetType().Name} is not a user's send.", nameof(chatEvent)),
     };
@@ -160,6 +204,9 @@ public sealed partial class ClientMessagePublisher(
 
     [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Claiming clientMessageId {ClientMessageId} of {Sender} failed; publishing without the claim (a retry may be delivered twice, storage keeps one)")]
     private partial void LogClaimUnavailable(string clientMessageId, string sender, Exception exception);
+
+    [LoggerMessage(EventId = 3025, Level = LogLevel.Warning, Message = "Looking up clientMessageId {ClientMessageId} of {Sender} failed; the retry is answered as a new send")]
+    private partial void LogLookupUnavailable(string clientMessageId, string sender, Exception exception);
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "Publishing the send with clientMessageId {ClientMessageId} of {Sender} failed; its claim is released so that a retry can go through")]
     private partial void LogPublishFailed(string clientMessageId, string sender, Exception exception);

@@ -27,6 +27,8 @@ public abstract class ClientMessageIdStoreContract
 
         Assert.That(await Store.TryClaimAsync(key, first, Long, CancellationToken.None), Is.Null);
         Assert.That(await Store.TryClaimAsync(key, Pending(), Long, CancellationToken.None), Is.EqualTo(first));
+        Assert.That(await Store.GetAsync(key, CancellationToken.None), Is.EqualTo(first));
+        Assert.That(await Store.GetAsync(NewKey(), CancellationToken.None), Is.Null);
     }
 
     [Test]
@@ -50,7 +52,7 @@ public abstract class ClientMessageIdStoreContract
 
         Assert.That(await Store.ReplaceAsync(key, Pending(), Pending() with { Published = true }, Long, CancellationToken.None), Is.False, "another attempt's claim");
         Assert.That(await Store.ReplaceAsync(key, mine, mine with { Published = true }, Long, CancellationToken.None), Is.True);
-        Assert.That(await Store.TryClaimAsync(key, Pending(), Long, CancellationToken.None), Is.EqualTo(mine with { Published = true }));
+        Assert.That(await Store.GetAsync(key, CancellationToken.None), Is.EqualTo(mine with { Published = true }));
         Assert.That(await Store.ReplaceAsync(key, mine, null, Long, CancellationToken.None), Is.False, "it is no longer pending");
     }
 
@@ -83,6 +85,7 @@ public abstract class ClientMessageIdStoreContract
         Assert.That(await Store.ReplaceAsync(renewed, claim, claim, Long, CancellationToken.None), Is.True);
         await Task.Delay(400);
 
+        Assert.That(await Store.GetAsync(expiring, CancellationToken.None), Is.Null, "expired");
         Assert.That(await Store.TryClaimAsync(expiring, Pending(), Long, CancellationToken.None), Is.Null, "expired: free again");
         Assert.That(await Store.TryClaimAsync(renewed, Pending(), Long, CancellationToken.None), Is.EqualTo(claim), "renewed before it expired");
         Assert.That(await Store.ReplaceAsync(NewKey(), claim, null, Long, CancellationToken.None), Is.False, "nothing to replace");

@@ -190,6 +190,28 @@ public sealed class ClientMessagePublisherTests
         Assert.That(_bus.Published, Has.Count.EqualTo(1));
     }
 
+    [Test]
+    public async Task AnAttemptThatMayNotSendItselfFindsTheIdOfTheSameSendOnly()
+    {
+        var (room, alice) = (AdapterTestData.RoomName(), AdapterTestData.Email("alice"));
+        var sent = Attempt(room, alice, "c-1", "text");
+        _bus.Hold();
+        var sending = Node().PublishAsync(sent, CancellationToken.None);
+        await AsyncTimeout.UntilAsync(() => _bus.Started == 1, "the first publish started", Timeout);
+        var key = new ClientMessageKey(alice, "c-1");
+
+        var whileInFlight = Node().FindPublishedAsync(key, ClientMessagePublisher.RoomFingerprint(room, "text"), CancellationToken.None);
+        await Task.Delay(100);
+        Assert.That(whileInFlight.IsCompleted, Is.False, "it waits for the attempt in flight");
+        _bus.Release();
+        await sending.WaitAsync(Timeout);
+
+        Assert.That(await whileInFlight.WaitAsync(Timeout), Is.EqualTo(sent.Message.Id));
+        Assert.That(await Node().FindPublishedAsync(key, ClientMessagePublisher.RoomFingerprint(room, "other text"), CancellationToken.None), Is.Null);
+        Assert.That(await Node().FindPublishedAsync(key with { ClientMessageId = "c-2" }, ClientMessagePublisher.RoomFingerprint(room, "text"), CancellationToken.None), Is.Null);
+        Assert.That(await Node(store: new UnreachableStore()).FindPublishedAsync(key, ClientMessagePublisher.RoomFingerprint(room, "text"), CancellationToken.None), Is.Null);
+    }
+
     /// <summary>A second at a time, so that every timer due on the way (renewals, polls) runs before the next.</summary>
     private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
     {
@@ -252,6 +274,9 @@ public sealed class ClientMessagePublisherTests
     private sealed class UnreachableStore : IClientMessageIdStore
     {
         public ValueTask<ClientMessageClaim?> TryClaimAsync(ClientMessageKey key, ClientMessageClaim claim, TimeSpan ttl, CancellationToken cancellationToken) =>
+            throw new TimeoutException("Simulated: the shared store does not answer.");
+
+        public ValueTask<ClientMessageClaim?> GetAsync(ClientMessageKey key, CancellationToken cancellationToken) =>
             throw new TimeoutException("Simulated: the shared store does not answer.");
 
         public ValueTask<bool> ReplaceAsync(ClientMessageKey key, ClientMessageClaim expected, ClientMessageClaim? replacement, TimeSpan ttl, CancellationToken cancellationToken) =>

@@ -99,11 +99,13 @@ public sealed class RedisClientMessageIdStoreTests : ClientMessageIdStoreContrac
         Assert.That(_redis.Keys.ClientMessage(key).ToString(), Does.StartWith(_redis.Keys.Prefix));
     }
 
-    /// <summary>Claims go to node A, replacements to node B, as a retry that reconnected elsewhere would.</summary>
+    /// <summary>Claims go to node A, reads and replacements to node B, as a retry that reconnected elsewhere would.</summary>
     private sealed class TwoNodes(RedisClientMessageIdStore a, RedisClientMessageIdStore b) : IClientMessageIdStore
     {
         public ValueTask<ClientMessageClaim?> TryClaimAsync(ClientMessageKey key, ClientMessageClaim claim, TimeSpan ttl, CancellationToken cancellationToken) =>
             a.TryClaimAsync(key, claim, ttl, cancellationToken);
+
+        public ValueTask<ClientMessageClaim?> GetAsync(ClientMessageKey key, CancellationToken cancellationToken) => b.GetAsync(key, cancellationToken);
 
         public ValueTask<bool> ReplaceAsync(ClientMessageKey key, ClientMessageClaim expected, ClientMessageClaim? replacement, TimeSpan ttl, CancellationToken cancellationToken) =>
             b.ReplaceAsync(key, expected, replacement, ttl, cancellationToken);
