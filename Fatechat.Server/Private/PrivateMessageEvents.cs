@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Fatechat.Server.Private;
 
-/// <summary><c>sendPrivateMessage {to, message}</c>: checked here, stored and delivered by the message pipeline.</summary>
+/// <summary>
+/// <c>sendPrivateMessage {to, message, clientMessageId?}</c>: checked here, published once per client message id by
+/// <see cref="ClientMessagePublisher"/>, stored and delivered by the message pipeline.
+/// </summary>
 public sealed class PrivateMessageEvents(ClientMessagePublisher sends, IUserRepository users, MessageIdGenerator ids, IOptions<ChatOptions> options)
 {
     /// <summary>
