@@ -23,6 +23,13 @@ internal static class RedisCachingSetup
         return services;
     }
 
+    public static IServiceCollection AddRedisClientMessageIds(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRedisConnection(configuration, "ClientMessageIds");
+        services.AddSingleton<IClientMessageIdStore, RedisClientMessageIdStore>();
+        return services;
+    }
+
     /// <summary>One multiplexer for the process, whichever components use Redis.</summary>
     private static void AddRedisConnection(this IServiceCollection services, IConfiguration configuration, string component)
     {

@@ -34,4 +34,10 @@ public sealed class RedisKeys(string prefix)
     public RedisKey NodeHeartbeat(string nodeId) => NodeHeartbeatPrefix + nodeId;
 
     public string NodeHeartbeatPrefix => $"{Prefix}node:";
+
+    /// <summary>
+    /// A sender's claim of a client message id (see <see cref="RedisClientMessageIdStore"/>). The client id comes
+    /// last and cannot hold a newline, so no two senders and ids share a key.
+    /// </summary>
+    public RedisKey ClientMessage(ClientMessageKey key) => $"{Prefix}client-message:{key.SenderMail}\n{key.ClientMessageId}";
 }

@@ -8,6 +8,7 @@ internal static class ChatServices
     {
         services.AddSingleton<MessageIdGenerator>();
         services.AddSingleton<RoomHistory>();
+        services.AddSingleton<ClientMessagePublisher>();
         return services;
     }
 }

@@ -17,6 +17,7 @@ namespace Fatechat.Server.Chat;
 /// </summary>
 public sealed class ChatSocketEvents(
     IChatBus bus,
+    ClientMessagePublisher sends,
     IRoomRepository rooms,
     IPresenceStore presence,
     RoomHistory history,
@@ -92,6 +93,12 @@ public sealed class ChatSocketEvents(
         var roomName = request?.RoomName is { } requested ? session.FindRoom(requested.Trim()) : null;
         if (roomName is null)
         {
+            if (await FindPublishedRetryAsync(session, request, cancellationToken) is { } firstId)
+            {
+                ack?.Send(new AcceptedPayload(true, firstId));
+                return;
+            }
+
             Refuse(session, ack, ChatEventNames.SendMessage, "Join the room before sending to it");
             return;
         }
@@ -102,10 +109,15 @@ public sealed class ChatSocketEvents(
             return;
         }
 
+        if (ClientMessageIdRules.Check(request.ClientMessageId, out var clientMessageId) is { } badId)
+        {
+            Refuse(session, ack, ChatEventNames.SendMessage, badId);
+            return;
+        }
+
         // Stamped before the first await, so messages from one socket keep the order they arrived in.
-        var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false);
-        await bus.PublishAsync(new RoomMessagePosted(message), cancellationToken);
-        ack?.Send(new AcceptedPayload(true, message.Id));
+        var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false) with { ClientMessageId = clientMessageId };
+        Answer(session, ack, ChatEventNames.SendMessage, await sends.PublishAsync(new RoomMessagePosted(message), cancellationToken));
     }
 
     /// <summary>
@@ -208,6 +220,18 @@ public sealed class ChatSocketEvents(
         }
     }
 
+    /// <summary>The ack of a send: <c>{ok: true, id}</c> (for a retry, the first attempt's id), or the refusal.</summary>
+    internal static void Answer(ChatSession session, SocketIOAck? ack, string eventName, SendOutcome outcome)
+    {
+        if (outcome.Refusal is { } refusal)
+        {
+            Refuse(session, ack, eventName, refusal);
+            return;
+        }
+
+        ack?.Send(new AcceptedPayload(true, outcome.MessageId));
+    }
+
     /// <summary>Answers a refused request through its ack when the client asked for one, else with an <c>error</c> event.</summary>
     internal static void Refuse(ChatSession session, SocketIOAck? ack, string eventName, string error)
     {
@@ -220,6 +244,25 @@ public sealed class ChatSocketEvents(
         {
             session.Socket.Emit(ChatEventNames.Error, payload);
         }
+    }
+
+    /// <summary>
+    /// A client that reconnected (here or from another node) resends an unacknowledged <c>sendMessage</c> before it has
+    /// joined the room again: when an earlier attempt of that very send (same client id, room and text) went out, the
+    /// retry gets its id. Anything else from a socket outside the room is refused as before.
+    /// </summary>
+    private async Task<string?> FindPublishedRetryAsync(ChatSession session, SendMessageRequest? request, CancellationToken cancellationToken)
+    {
+        if (request is null
+            || ClientMessageIdRules.Check(request.ClientMessageId, out var clientMessageId) is not null || clientMessageId is null
+            || MessageRules.Check(request.Message, _chat) is not null
+            || await ResolveRoomAsync(session, request.RoomName, cancellationToken) is not { } roomName)
+        {
+            return null;
+        }
+
+        return await sends.FindPublishedAsync(new ClientMessageKey(session.User.Email, clientMessageId),
+            ClientMessagePublisher.RoomFingerprint(roomName, request.Message!), cancellationToken);
     }
 
     private async Task<string?> ResolveRoomAsync(ChatSession session, string? requested, CancellationToken cancellationToken)

@@ -8,9 +8,15 @@ namespace Fatechat.Server.Chat;
 
 public sealed record JoinRoomRequest([property: JsonPropertyName("roomName")] string? RoomName);
 
+/// <summary>
+/// <c>clientMessageId</c> (optional) is the client's own id for this send: a retry with the same id is answered with
+/// the first attempt's message id and not sent again. Read as any JSON value so a wrong type is refused by name
+/// (<see cref="ClientMessageIdRules"/>).
+/// </summary>
 public sealed record SendMessageRequest(
     [property: JsonPropertyName("roomName")] string? RoomName,
-    [property: JsonPropertyName("message")] string? Message);
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("clientMessageId")] JsonElement? ClientMessageId = null);
 
 /// <summary><c>count</c> may arrive as a number or a numeric string (the Node server coerced it).</summary>
 public sealed record GetRecentMessagesRequest(
@@ -26,21 +32,25 @@ public sealed record TypingPayload(
 
 public sealed record GetOnlineUsersRequest([property: JsonPropertyName("roomName")] string? RoomName);
 
+/// <summary><c>clientMessageId</c> as in <see cref="SendMessageRequest"/>.</summary>
 public sealed record SendPrivateMessageRequest(
     [property: JsonPropertyName("to")] string? To,
-    [property: JsonPropertyName("message")] string? Message);
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("clientMessageId")] JsonElement? ClientMessageId = null);
 
-// Server → client payloads, keys in the Node server's order; id and createdAt are additions.
+// Server → client payloads, keys in the Node server's order; id, createdAt and clientMessageId are additions.
 
+/// <summary><c>clientMessageId</c> only when the sender gave one, so that its client can match its optimistic copy.</summary>
 public sealed record ReceiveMessagePayload(
     [property: JsonPropertyName("roomName")] string RoomName,
     [property: JsonPropertyName("messageText")] string MessageText,
     [property: JsonPropertyName("userMail")] string UserMail,
     [property: JsonPropertyName("isEvent")] bool IsEvent,
     [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("createdAt"), JsonConverter(typeof(UtcTimestampConverter))] DateTime CreatedAt)
+    [property: JsonPropertyName("createdAt"), JsonConverter(typeof(UtcTimestampConverter))] DateTime CreatedAt,
+    [property: JsonPropertyName("clientMessageId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientMessageId)
 {
-    public static ReceiveMessagePayload From(ChatMessage m) => new(m.RoomName, m.Text, m.SenderMail, m.IsEvent, m.Id, m.CreatedAt);
+    public static ReceiveMessagePayload From(ChatMessage m) => new(m.RoomName, m.Text, m.SenderMail, m.IsEvent, m.Id, m.CreatedAt, m.ClientMessageId);
 }
 
 /// <summary><c>users</c> is always present, <c>[]</c> for an empty room (the Node server left it out).</summary>

@@ -9,7 +9,7 @@ internal static class AdapterSetup
 {
     /// <summary>
     /// Picks one implementation per component from <c>Fatechat:Providers</c>. The embedded ones (SQLite, in-process
-    /// bus, in-memory cache and presence) need nothing installed; MySQL, Kafka and Redis plug in here.
+    /// bus, in-memory cache, presence and client message ids) need nothing installed; MySQL, Kafka and Redis plug in here.
     /// </summary>
     public static IServiceCollection AddFatechatAdapters(this IServiceCollection services, IConfiguration configuration)
     {
@@ -66,6 +66,18 @@ internal static class AdapterSetup
                 break;
             default:
                 throw Unsupported("Presence", providers.Presence, "memory, redis");
+        }
+
+        switch (Normalize(providers.ClientMessageIds))
+        {
+            case ProvidersOptions.Memory:
+                services.AddSingleton<IClientMessageIdStore, InMemoryClientMessageIdStore>();
+                break;
+            case ProvidersOptions.Redis:
+                services.AddRedisClientMessageIds(configuration);
+                break;
+            default:
+                throw Unsupported("ClientMessageIds", providers.ClientMessageIds, "memory, redis");
         }
 
         services.AddHostedService<StorageInitializer>();

@@ -18,6 +18,7 @@ internal static class EnvironmentAliases
         ("KAFKA_BOOTSTRAP_SERVERS", "Fatechat:Kafka:BootstrapServers", "Fatechat:Providers:Bus", "kafka"),
         ("REDIS_CONNECTION", "Fatechat:Redis:Connection", "Fatechat:Providers:Cache", "redis"),
         ("REDIS_CONNECTION", "Fatechat:Redis:Connection", "Fatechat:Providers:Presence", "redis"),
+        ("REDIS_CONNECTION", "Fatechat:Redis:Connection", "Fatechat:Providers:ClientMessageIds", "redis"),
     ];
 
     public static Dictionary<string, string?> Read(IDictionary environment)

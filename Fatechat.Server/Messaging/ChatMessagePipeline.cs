@@ -7,7 +7,8 @@ namespace Fatechat.Server.Messaging;
 /// <summary>
 /// The consumer side of the message path, as two independent loops so that delivery never waits for the database:
 /// <list type="bullet">
-/// <item>persistence (one node per message): store once, keyed by id, then append to the recent-message cache.
+/// <item>persistence (one node per message): store once, keyed by id, then append to the recent-message cache
+/// (not when storage refused it as a second message with its sender's client message id).
 /// A store that still fails after a few quick retries throws to the bus, which decides what an unstored message
 /// becomes (see <see cref="IChatBus.ConsumeAsync"/>): Kafka reads it again and does not commit past it; the
 /// in-process bus logs it and goes on.</item>
@@ -48,8 +49,12 @@ public sealed partial class ChatMessagePipeline(
         switch (chatEvent)
         {
             case RoomMessagePosted { Message: var message }:
-                await WithRetriesAsync(ct => messages.AddRoomMessageAsync(message, ct), message.Id, cancellationToken);
-                await cache.AddAsync(message, cancellationToken);
+                // A retry stored under another id already is not this room's message: the cache must not list it.
+                if (await WithRetriesAsync(ct => messages.AddRoomMessageAsync(message, ct), message.Id, cancellationToken) != StoreOutcome.ClientMessageIdTaken)
+                {
+                    await cache.AddAsync(message, cancellationToken);
+                }
+
                 break;
             case PrivateMessagePosted { Message: var message }:
                 await WithRetriesAsync(ct => messages.AddPrivateMessageAsync(message, ct), message.Id, cancellationToken);
@@ -122,18 +127,24 @@ public sealed partial class ChatMessagePipeline(
     /// Transient database errors (a locked SQLite file, a MySQL failover) get a few quick retries here; past them the
     /// error goes to the bus, so that a longer outage is the bus's to ride out.
     /// </summary>
-    private async Task WithRetriesAsync(Func<CancellationToken, Task<bool>> store, string messageId, CancellationToken cancellationToken)
+    private async Task<StoreOutcome> WithRetriesAsync(Func<CancellationToken, Task<StoreOutcome>> store, string messageId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                if (!await store(cancellationToken))
+                var outcome = await store(cancellationToken);
+                switch (outcome)
                 {
-                    LogDuplicateIgnored(messageId);
+                    case StoreOutcome.AlreadyStored:
+                        LogDuplicateIgnored(messageId);
+                        break;
+                    case StoreOutcome.ClientMessageIdTaken:
+                        LogClientMessageIdTaken(messageId);
+                        break;
                 }
 
-                return;
+                return outcome;
             }
             catch (Exception e) when (attempt < StoreRetryDelays.Length && e is not OperationCanceledException)
             {
@@ -151,4 +162,7 @@ public sealed partial class ChatMessagePipeline(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Storing message {MessageId} failed (attempt {Attempt}); retrying")]
     private partial void LogStoreRetry(string messageId, int attempt, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Message {MessageId} was not stored: its sender already has a stored message with the same client message id (a retried send whose claim was lost)")]
+    private partial void LogClientMessageIdTaken(string messageId);
 }

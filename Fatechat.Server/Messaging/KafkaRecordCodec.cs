@@ -15,7 +15,11 @@ namespace Fatechat.Server.Messaging;
 /// </summary>
 public sealed class KafkaRecordCodec(KafkaOptions options)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Absent rather than null: a message without a client message id is written as before that field existed.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public string MessagesTopic { get; } = options.MessagesTopic;
 

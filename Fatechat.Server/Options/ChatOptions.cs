@@ -23,4 +23,10 @@ public sealed class ChatOptions
     /// it (a reload, a network change, a node restart) was never gone: no "left" and no "joined" row, no new welcome.
     /// </summary>
     public int ReconnectGraceMs { get; set; } = 5_000;
+
+    /// <summary>
+    /// How long a sent <c>clientMessageId</c> is remembered: a retry of the send within it is answered with the first
+    /// attempt's message id and neither stored nor delivered again. Clients retry within seconds; this is the margin.
+    /// </summary>
+    public int ClientMessageIdTtlSeconds { get; set; } = 600;
 }

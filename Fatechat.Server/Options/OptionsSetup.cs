@@ -32,6 +32,7 @@ internal static class OptionsSetup
             .Validate(o => o.RecentMessagesCap > 0, "Fatechat:Chat:RecentMessagesCap must be positive.")
             .Validate(o => o.DefaultPageSize > 0 && o.DefaultPageSize <= o.MaxPageSize,
                 "Fatechat:Chat:DefaultPageSize must be between 1 and MaxPageSize.")
+            .Validate(o => o.ClientMessageIdTtlSeconds > 0, "Fatechat:Chat:ClientMessageIdTtlSeconds must be positive.")
             .ValidateOnStart();
         services.AddOptions<SocketIOSettings>().BindConfiguration(SocketIOSettings.Section)
             .Validate(o => o.PingIntervalMs > 0 && o.PingTimeoutMs > 0 && o.MaxPayload > 0,

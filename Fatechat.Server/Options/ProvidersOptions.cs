@@ -23,4 +23,7 @@ public sealed class ProvidersOptions
 
     /// <summary>Who is online where: <c>memory</c> or <c>redis</c>.</summary>
     public string Presence { get; set; } = Memory;
+
+    /// <summary>Claims of client message ids, which make retried sends idempotent: <c>memory</c> or <c>redis</c>.</summary>
+    public string ClientMessageIds { get; set; } = Memory;
 }

@@ -7,8 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace Fatechat.Server.Private;
 
-/// <summary><c>sendPrivateMessage {to, message}</c>: checked here, stored and delivered by the message pipeline.</summary>
-public sealed class PrivateMessageEvents(IChatBus bus, IUserRepository users, MessageIdGenerator ids, IOptions<ChatOptions> options)
+/// <summary>
+/// <c>sendPrivateMessage {to, message, clientMessageId?}</c>: checked here, published once per client message id by
+/// <see cref="ClientMessagePublisher"/>, stored and delivered by the message pipeline.
+/// </summary>
+public sealed class PrivateMessageEvents(ClientMessagePublisher sends, IUserRepository users, MessageIdGenerator ids, IOptions<ChatOptions> options)
 {
     /// <summary>
     /// The socket room holding every socket of one user, on every node. The control character keeps it apart from
@@ -31,6 +34,12 @@ public sealed class PrivateMessageEvents(IChatBus bus, IUserRepository users, Me
             return;
         }
 
+        if (ClientMessageIdRules.Check(request.ClientMessageId, out var clientMessageId) is { } badId)
+        {
+            ChatSocketEvents.Refuse(session, ack, ChatEventNames.SendPrivateMessage, badId);
+            return;
+        }
+
         var recipient = await users.FindByEmailAsync(to, cancellationToken);
         if (recipient is null)
         {
@@ -39,8 +48,7 @@ public sealed class PrivateMessageEvents(IChatBus bus, IUserRepository users, Me
         }
 
         var id = ids.NewId(out var createdAt);
-        var message = new PrivateMessage(id, session.User.Email, recipient.Email, request.Message!, createdAt);
-        await bus.PublishAsync(new PrivateMessagePosted(message), cancellationToken);
-        ack?.Send(new AcceptedPayload(true, id));
+        var message = new PrivateMessage(id, session.User.Email, recipient.Email, request.Message!, createdAt, clientMessageId);
+        ChatSocketEvents.Answer(session, ack, ChatEventNames.SendPrivateMessage, await sends.PublishAsync(new PrivateMessagePosted(message), cancellationToken));
     }
 }

@@ -3,17 +3,19 @@ using Fatechat.Server.Private;
 
 namespace Fatechat.Server.Storage;
 
-/// <summary>Room and private messages. Inserts are idempotent on the message id: a redelivered message is stored once.</summary>
+/// <summary>
+/// Room and private messages. Inserts are idempotent on the message id: a redelivered message is stored once. A
+/// message with a client message id is also unique per sender and client id, room and private messages together;
+/// that id is kept for the check only, and messages read back carry none.
+/// </summary>
 public interface IMessageRepository
 {
-    /// <summary>False when a message with this id was already stored.</summary>
-    Task<bool> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken);
+    Task<StoreOutcome> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken);
 
     /// <summary>Newest first; only ids below <paramref name="beforeId"/> when it is given.</summary>
     Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>False when a message with this id was already stored.</summary>
-    Task<bool> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken);
+    Task<StoreOutcome> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken);
 
     /// <summary>Both directions between the two users, newest first; only ids below <paramref name="beforeId"/> when given.</summary>
     Task<IReadOnlyList<PrivateMessage>> GetConversationAsync(string userA, string userB, string? beforeId, int limit, CancellationToken cancellationToken);

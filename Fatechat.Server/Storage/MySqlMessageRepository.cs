@@ -7,8 +7,9 @@ namespace Fatechat.Server.Storage;
 
 /// <summary>
 /// Room and private messages keyed by their ULID. A redelivered message hits the primary key and is reported as
-/// already stored. A plain INSERT whose duplicate-key error is caught is used rather than INSERT IGNORE, which would
-/// also turn a too-long value into a silent truncation, or ON DUPLICATE KEY UPDATE, whose affected-row count cannot
+/// already stored; a second message with a sender's client message id hits the key of <c>client_message_ids</c>
+/// and is rolled back. A plain INSERT whose duplicate-key error is caught is used rather than INSERT IGNORE, which
+/// would also turn a too-long value into a silent truncation, or ON DUPLICATE KEY UPDATE, whose affected-row count cannot
 /// tell a duplicate from an insert under MySqlConnector's default (found rows) setting.
 /// </summary>
 public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRepository
@@ -16,6 +17,11 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
     private const string InsertRoomMessage = """
         INSERT INTO messages (id, room_name, message_text, sender_mail, is_event, created_at, updated_at)
         VALUES (@Id, @RoomName, @Text, @SenderMail, @IsEvent, @CreatedAt, @CreatedAt)
+        """;
+
+    private const string InsertClientMessageId = """
+        INSERT INTO client_message_ids (sender_mail, client_message_id, message_id, created_at)
+        VALUES (@SenderMail, @ClientMessageId, @Id, @CreatedAt)
         """;
 
     private const string RoomMessageColumns = """
@@ -77,7 +83,7 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
         LIMIT @Limit
         """;
 
-    public async Task<bool> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    public async Task<StoreOutcome> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
     {
         var parameters = new
         {
@@ -87,8 +93,28 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
             message.SenderMail,
             message.IsEvent,
             CreatedAt = MySqlDatabase.ToColumn(message.CreatedAt),
+            message.ClientMessageId,
         };
-        return await InsertOnceAsync(InsertRoomMessage, parameters, cancellationToken);
+        if (message.ClientMessageId is null)
+        {
+            return await InsertOnceAsync(InsertRoomMessage, parameters, cancellationToken);
+        }
+
+        // The message and its client id together: a second message with the sender's client id is rolled back.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var outcome = await InsertAsync(connection, transaction, InsertRoomMessage, parameters, StoreOutcome.AlreadyStored, cancellationToken);
+        if (outcome == StoreOutcome.Stored)
+        {
+            outcome = await InsertAsync(connection, transaction, InsertClientMessageId, parameters, StoreOutcome.ClientMessageIdTaken, cancellationToken);
+        }
+
+        if (outcome == StoreOutcome.Stored)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return outcome;
     }
 
     public async Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken)
@@ -100,7 +126,7 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
         return rows.Select(r => new ChatMessage(r.Id, r.RoomName, r.Text, r.SenderMail, r.IsEvent != 0, MySqlDatabase.FromColumn(r.CreatedAt))).ToList();
     }
 
-    public async Task<bool> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
+    public async Task<StoreOutcome> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
     {
         var parameters = new
         {
@@ -110,22 +136,27 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
             message.ToMail,
             message.Text,
             CreatedAt = MySqlDatabase.ToColumn(message.CreatedAt),
+            SenderMail = message.FromMail,
+            message.ClientMessageId,
         };
-        // The message and both sides' conversation rows in one transaction: the list never names a message that is not there.
+        // The message, its client id and both sides' conversation rows in one transaction: the list never names a
+        // message that is not there, and a second message with the sender's client id is rolled back.
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
+        var outcome = await InsertAsync(connection, transaction, InsertPrivateMessage, parameters, StoreOutcome.AlreadyStored, cancellationToken);
+        if (outcome == StoreOutcome.Stored && message.ClientMessageId is not null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertPrivateMessage, parameters, transaction, cancellationToken: cancellationToken));
+            outcome = await InsertAsync(connection, transaction, InsertClientMessageId, parameters, StoreOutcome.ClientMessageIdTaken, cancellationToken);
         }
-        catch (MySqlException e) when (MySqlDatabase.IsDuplicateKey(e))
+
+        if (outcome != StoreOutcome.Stored)
         {
-            return false;
+            return outcome;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(TouchConversations, parameters, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return StoreOutcome.Stored;
     }
 
     public async Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken)
@@ -146,18 +177,25 @@ public sealed class MySqlMessageRepository(MySqlDatabase database) : IMessageRep
         return rows.Select(r => new PrivateMessage(r.Id, r.FromMail, r.ToMail, r.Text, MySqlDatabase.FromColumn(r.CreatedAt))).ToList();
     }
 
-    /// <summary>False when the primary key already holds this message id (the message was delivered twice).</summary>
-    private async Task<bool> InsertOnceAsync(string sql, object parameters, CancellationToken cancellationToken)
+    /// <summary>AlreadyStored when the primary key already holds this message id (the message was delivered twice).</summary>
+    private async Task<StoreOutcome> InsertOnceAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await InsertAsync(connection, null, sql, parameters, StoreOutcome.AlreadyStored, cancellationToken);
+    }
+
+    /// <summary>Stored, or <paramref name="onDuplicate"/> when a unique key refused the row.</summary>
+    private static async Task<StoreOutcome> InsertAsync(MySqlConnection connection, MySqlTransaction? transaction, string sql, object parameters,
+        StoreOutcome onDuplicate, CancellationToken cancellationToken)
+    {
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-            return true;
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+            return StoreOutcome.Stored;
         }
         catch (MySqlException e) when (MySqlDatabase.IsDuplicateKey(e))
         {
-            return false;
+            return onDuplicate;
         }
     }
 

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Dapper;
 using Fatechat.Server.Chat;
 using Fatechat.Server.Private;
+using Microsoft.Data.Sqlite;
 
 namespace Fatechat.Server.Storage;
 
@@ -10,6 +12,12 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
     private const string InsertRoomMessage = """
         INSERT OR IGNORE INTO messages (id, room_name, message_text, sender_mail, is_event, created_at, updated_at)
         VALUES (@Id, @RoomName, @Text, @SenderMail, @IsEvent, @CreatedAt, @CreatedAt)
+        """;
+
+    // OR IGNORE again: the key on (sender, client id) reports a second message with that client id as no row.
+    private const string InsertClientMessageId = """
+        INSERT OR IGNORE INTO client_message_ids (sender_mail, client_message_id, message_id, created_at)
+        VALUES (@SenderMail, @ClientMessageId, @Id, @CreatedAt)
         """;
 
     private const string SelectRoomMessages = """
@@ -48,10 +56,9 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
         LIMIT @Limit
         """;
 
-    public async Task<bool> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    public async Task<StoreOutcome> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertRoomMessage, new
+        var parameters = new
         {
             message.Id,
             message.RoomName,
@@ -59,8 +66,24 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
             message.SenderMail,
             IsEvent = message.IsEvent ? 1 : 0,
             CreatedAt = SqliteDatabase.ToUnixMs(message.CreatedAt),
-        }, cancellationToken: cancellationToken));
-        return inserted == 1;
+            message.ClientMessageId,
+        };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (message.ClientMessageId is null)
+        {
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertRoomMessage, parameters, cancellationToken: cancellationToken));
+            return inserted == 1 ? StoreOutcome.Stored : StoreOutcome.AlreadyStored;
+        }
+
+        // The message and its client id together: a second message with the sender's client id is rolled back.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var outcome = await InsertMessageAndClientIdAsync(connection, transaction, InsertRoomMessage, parameters, message.ClientMessageId, cancellationToken);
+        if (outcome == StoreOutcome.Stored)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return outcome;
     }
 
     public async Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken)
@@ -71,7 +94,7 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
         return rows.Select(r => new ChatMessage(r.Id, r.RoomName, r.Text, r.SenderMail, r.IsEvent != 0, SqliteDatabase.FromUnixMs(r.CreatedAt))).ToList();
     }
 
-    public async Task<bool> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
+    public async Task<StoreOutcome> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -83,15 +106,18 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
             message.ToMail,
             message.Text,
             CreatedAt = SqliteDatabase.ToUnixMs(message.CreatedAt),
+            SenderMail = message.FromMail,
+            message.ClientMessageId,
         };
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertPrivateMessage, parameters, transaction, cancellationToken: cancellationToken));
-        if (inserted == 1)
+        var outcome = await InsertMessageAndClientIdAsync(connection, transaction, InsertPrivateMessage, parameters, message.ClientMessageId, cancellationToken);
+        if (outcome != StoreOutcome.Stored)
         {
-            await connection.ExecuteAsync(new CommandDefinition(TouchConversations, parameters, transaction, cancellationToken: cancellationToken));
+            return outcome;
         }
 
+        await connection.ExecuteAsync(new CommandDefinition(TouchConversations, parameters, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return inserted == 1;
+        return StoreOutcome.Stored;
     }
 
     public async Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken)
@@ -109,6 +135,24 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
             new { ConversationKey = PrivateMessage.ConversationKey(userA, userB), BeforeId = beforeId, Limit = limit },
             cancellationToken: cancellationToken));
         return rows.Select(r => new PrivateMessage(r.Id, r.FromMail, r.ToMail, r.Text, SqliteDatabase.FromUnixMs(r.CreatedAt))).ToList();
+    }
+
+    /// <summary>The message row, then (when it has one) its client id row; the caller commits only on Stored.</summary>
+    private static async Task<StoreOutcome> InsertMessageAndClientIdAsync(SqliteConnection connection, DbTransaction transaction,
+        string insertMessage, object parameters, string? clientMessageId, CancellationToken cancellationToken)
+    {
+        if (await connection.ExecuteAsync(new CommandDefinition(insertMessage, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+        {
+            return StoreOutcome.AlreadyStored;
+        }
+
+        if (clientMessageId is null)
+        {
+            return StoreOutcome.Stored;
+        }
+
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertClientMessageId, parameters, transaction, cancellationToken: cancellationToken));
+        return inserted == 1 ? StoreOutcome.Stored : StoreOutcome.ClientMessageIdTaken;
     }
 
     private sealed record RoomMessageRow(string Id, string RoomName, string Text, string SenderMail, long IsEvent, long CreatedAt);

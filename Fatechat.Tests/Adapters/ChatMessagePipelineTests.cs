@@ -77,6 +77,27 @@ public sealed class ChatMessagePipelineTests
     }
 
     [Test]
+    public async Task ARetryThatGotASecondIdIsNeitherStoredNorCachedButStillDelivered()
+    {
+        var room = AdapterTestData.RoomName();
+        var alice = AdapterTestData.Email("alice");
+        var first = AdapterTestData.Message(room, "once", sender: alice) with { ClientMessageId = "c-1" };
+        var retry = AdapterTestData.Message(room, "once", sender: alice) with { ClientMessageId = "c-1" };
+        var marker = AdapterTestData.Message(room, "marker");
+
+        foreach (var message in new[] { first, retry, marker })
+        {
+            await _bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+        }
+
+        await WaitUntilAsync(async () => (await _cache.GetLatestAsync(room, 10, CancellationToken.None)).Count >= 2);
+        Assert.That((await _cache.GetLatestAsync(room, 10, CancellationToken.None)).Select(m => m.Id), Is.EqualTo(new[] { marker.Id, first.Id }));
+        Assert.That((await _messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None)).Select(m => m.Id), Is.EqualTo(new[] { marker.Id, first.Id }));
+        await WaitUntilAsync(() => Task.FromResult(_delivery.RoomMessages.Count == 3));
+        Assert.That(_delivery.RoomMessages.First().ClientMessageId, Is.EqualTo("c-1"), "delivery carries the client id");
+    }
+
+    [Test]
     public async Task PrivateMessageIsStoredAndDelivered()
     {
         var message = AdapterTestData.Private(AdapterTestData.Email("a"), AdapterTestData.Email("b"));

@@ -19,7 +19,7 @@ public abstract class MessageRepositoryContract
         for (var i = 0; i < count; i++)
         {
             var message = AdapterTestData.Message(room, $"message {i}", isEvent: i % 3 == 0);
-            Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.True);
+            Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
             added.Add(message);
         }
 
@@ -45,9 +45,9 @@ public abstract class MessageRepositoryContract
         var room = AdapterTestData.RoomName();
         var message = AdapterTestData.Message(room);
 
-        Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.True);
-        Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.False);
-        Assert.That(await Messages.AddRoomMessageAsync(message with { Text = "changed" }, CancellationToken.None), Is.False);
+        Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
+        Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.EqualTo(StoreOutcome.AlreadyStored));
+        Assert.That(await Messages.AddRoomMessageAsync(message with { Text = "changed" }, CancellationToken.None), Is.EqualTo(StoreOutcome.AlreadyStored));
 
         Assert.That(await Messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None), Is.EqualTo(new[] { message }));
     }
@@ -96,10 +96,10 @@ public abstract class MessageRepositoryContract
         var notMine = AdapterTestData.Private(carol, dave, "not mine");
         foreach (var message in new[] { toBob, fromCarol, fromBob, notMine })
         {
-            Assert.That(await Messages.AddPrivateMessageAsync(message, CancellationToken.None), Is.True);
+            Assert.That(await Messages.AddPrivateMessageAsync(message, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
         }
 
-        Assert.That(await Messages.AddPrivateMessageAsync(toBob, CancellationToken.None), Is.False, "a redelivery changes nothing");
+        Assert.That(await Messages.AddPrivateMessageAsync(toBob, CancellationToken.None), Is.EqualTo(StoreOutcome.AlreadyStored), "a redelivery changes nothing");
 
         Assert.That(await Messages.ListConversationsAsync(me, 10, CancellationToken.None), Is.EqualTo(new[] { fromBob, fromCarol }));
         Assert.That(await Messages.ListConversationsAsync(me, 1, CancellationToken.None), Is.EqualTo(new[] { fromBob }));
@@ -119,7 +119,7 @@ public abstract class MessageRepositoryContract
         var m3 = AdapterTestData.Private(alice, bob, "three");
         foreach (var m in new[] { m1, m2, other, m3 })
         {
-            Assert.That(await Messages.AddPrivateMessageAsync(m, CancellationToken.None), Is.True);
+            Assert.That(await Messages.AddPrivateMessageAsync(m, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
         }
 
         var fromAlice = await Messages.GetConversationAsync(alice, bob, null, 100, CancellationToken.None);
@@ -139,7 +139,7 @@ public abstract class MessageRepositoryContract
         {
             var m = AdapterTestData.Private(alice, bob, $"m{i}");
             await Messages.AddPrivateMessageAsync(m, CancellationToken.None);
-            Assert.That(await Messages.AddPrivateMessageAsync(m, CancellationToken.None), Is.False);
+            Assert.That(await Messages.AddPrivateMessageAsync(m, CancellationToken.None), Is.EqualTo(StoreOutcome.AlreadyStored));
             added.Add(m.Id);
         }
 
@@ -147,5 +147,48 @@ public abstract class MessageRepositoryContract
 
         Assert.That(page.Select(m => m.Id), Is.EqualTo(new[] { added[2], added[1] }));
         Assert.That(await Messages.GetConversationAsync(alice, bob, null, 100, CancellationToken.None), Has.Count.EqualTo(5));
+    }
+
+    [Test]
+    public async Task ASecondMessageWithTheSendersClientMessageIdIsNotStored()
+    {
+        var room = AdapterTestData.RoomName();
+        var alice = AdapterTestData.Email("alice");
+        var first = AdapterTestData.Message(room, "retried", sender: alice) with { ClientMessageId = "c-1" };
+        var retry = AdapterTestData.Message(room, "retried", sender: alice) with { ClientMessageId = "c-1" };
+
+        Assert.That(await Messages.AddRoomMessageAsync(first, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
+        Assert.That(await Messages.AddRoomMessageAsync(first, CancellationToken.None), Is.EqualTo(StoreOutcome.AlreadyStored), "a redelivery");
+        Assert.That(await Messages.AddRoomMessageAsync(retry, CancellationToken.None), Is.EqualTo(StoreOutcome.ClientMessageIdTaken));
+
+        var stored = await Messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None);
+        Assert.That(stored.Select(m => m.Id), Is.EqualTo(new[] { first.Id }), "the refused retry left no row behind");
+        Assert.That(stored[0].ClientMessageId, Is.Null, "kept for the check, not read back");
+    }
+
+    [Test]
+    public async Task ClientMessageIdsAreUniquePerSenderAcrossRoomAndPrivateMessages()
+    {
+        var room = AdapterTestData.RoomName();
+        var (alice, bob) = (AdapterTestData.Email("alice"), AdapterTestData.Email("bob"));
+        var aliceInRoom = AdapterTestData.Message(room, "a", sender: alice) with { ClientMessageId = "same" };
+        var bobInRoom = AdapterTestData.Message(room, "b", sender: bob) with { ClientMessageId = "same" };
+        var alicePrivate = AdapterTestData.Private(alice, bob, "a, privately") with { ClientMessageId = "same" };
+        var bobPrivate = AdapterTestData.Private(bob, alice, "b, privately") with { ClientMessageId = "other" };
+        var withoutIds = new[] { AdapterTestData.Message(room, "no id", sender: alice), AdapterTestData.Message(room, "no id", sender: alice) };
+
+        Assert.That(await Messages.AddRoomMessageAsync(aliceInRoom, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
+        Assert.That(await Messages.AddRoomMessageAsync(bobInRoom, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored), "another sender");
+        Assert.That(await Messages.AddPrivateMessageAsync(alicePrivate, CancellationToken.None), Is.EqualTo(StoreOutcome.ClientMessageIdTaken));
+        Assert.That(await Messages.AddPrivateMessageAsync(bobPrivate, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
+        Assert.That(await Messages.AddPrivateMessageAsync(bobPrivate, CancellationToken.None), Is.EqualTo(StoreOutcome.AlreadyStored));
+        foreach (var message in withoutIds)
+        {
+            Assert.That(await Messages.AddRoomMessageAsync(message, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored), "no client id, no check");
+        }
+
+        Assert.That(await Messages.GetConversationAsync(alice, bob, null, 10, CancellationToken.None), Has.Count.EqualTo(1));
+        Assert.That(await Messages.ListConversationsAsync(alice, 10, CancellationToken.None), Has.Count.EqualTo(1).And.All.Property("Id").EqualTo(bobPrivate.Id),
+            "the refused private message did not touch the conversation list");
     }
 }

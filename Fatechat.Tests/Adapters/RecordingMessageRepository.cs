@@ -19,10 +19,10 @@ internal sealed class RecordingMessageRepository(IMessageRepository inner, int f
     /// <summary>The writes that stored a new row.</summary>
     public ConcurrentQueue<string> Stored { get; } = new();
 
-    public Task<bool> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken) =>
+    public Task<StoreOutcome> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken) =>
         WriteAsync(message.Id, ct => inner.AddRoomMessageAsync(message, ct), cancellationToken);
 
-    public Task<bool> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken) =>
+    public Task<StoreOutcome> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken) =>
         WriteAsync(message.Id, ct => inner.AddPrivateMessageAsync(message, ct), cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken) =>
@@ -34,7 +34,7 @@ internal sealed class RecordingMessageRepository(IMessageRepository inner, int f
     public Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken) =>
         inner.ListConversationsAsync(user, limit, cancellationToken);
 
-    private async Task<bool> WriteAsync(string messageId, Func<CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
+    private async Task<StoreOutcome> WriteAsync(string messageId, Func<CancellationToken, Task<StoreOutcome>> write, CancellationToken cancellationToken)
     {
         Writes.Enqueue(messageId);
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
@@ -42,12 +42,12 @@ internal sealed class RecordingMessageRepository(IMessageRepository inner, int f
             throw new InvalidOperationException($"Simulated database outage: writing message {messageId} failed.");
         }
 
-        var stored = await write(cancellationToken);
-        if (stored)
+        var outcome = await write(cancellationToken);
+        if (outcome == StoreOutcome.Stored)
         {
             Stored.Enqueue(messageId);
         }
 
-        return stored;
+        return outcome;
     }
 }

@@ -108,6 +108,7 @@ public sealed class ConfigurationTests
         Assert.That(settings["Fatechat:Redis:Connection"], Is.EqualTo("redis:6379"));
         Assert.That(settings["Fatechat:Providers:Cache"], Is.EqualTo("redis"));
         Assert.That(settings["Fatechat:Providers:Presence"], Is.EqualTo("redis"));
+        Assert.That(settings["Fatechat:Providers:ClientMessageIds"], Is.EqualTo("redis"));
         Assert.That(settings["Fatechat:Kafka:BootstrapServers"], Is.EqualTo("kafka:9092"));
         Assert.That(settings["Fatechat:Providers:Bus"], Is.EqualTo("kafka"));
     }

@@ -11,7 +11,8 @@ namespace Fatechat.Tests.Cluster;
 
 /// <summary>
 /// Two Fatechat.Server processes behind no balancer, sharing MariaDB, Redis and one Kafka mock cluster (a process
-/// of its own), with real socket.io clients on each: the scale-out promise of the deployment, end to end.
+/// of its own), with real socket.io clients on each: the scale-out promise of the deployment, end to end, and a
+/// send whose client retries it on the other node after a lost ack.
 /// MariaDB and Redis come from <c>.ci/services.sh</c>: unreachable, they fail the test under CI and ignore it elsewhere.
 /// </summary>
 [TestFixture]
@@ -51,19 +52,7 @@ public sealed class TwoNodeTests
     [Test]
     public async Task ClientsOnTwoNodesChatInOneRoomAndNodeAKeepsServingAfterNodeBIsKilled()
     {
-        var redis = RealServices.RequireRedis();
-        _database = await MySqlTestDatabase.CreateAsync();
-        await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
-        var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
-        _processes.Add(kafka);
-        TestContext.Out.WriteLine($"kafka mock: pid {kafka.ProcessId}, {kafka.BootstrapServers}");
-
-        _redisPrefix = $"fatechat-cluster-{Guid.NewGuid():N}:";
-        var environment = NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, PresenceTtlSeconds);
-
-        // One after the other, as docker-compose does: the first node applies the schema migrations.
-        var nodeA = await StartNodeAsync("cluster-a", environment);
-        var nodeB = await StartNodeAsync("cluster-b", environment);
+        var (nodeA, nodeB) = await StartTwoNodesAsync();
 
         var alice = $"alice-{Guid.NewGuid():N}@example.test";
         var bob = $"bob-{Guid.NewGuid():N}@example.test";
@@ -101,7 +90,7 @@ public sealed class TwoNodeTests
         var stored = await WaitForRoomRowsAsync(room, roomTexts.Length);
         Assert.That(stored.Select(r => r.Text), Is.EquivalentTo(roomTexts), "each room message stored once, join events included");
         Assert.That(stored.Select(r => r.Id), Does.Contain(fromA).And.Contain(fromB));
-        Assert.That(await WaitForCountAsync("SELECT COUNT(*) FROM private_messages WHERE id = @id", direct, 1), Is.EqualTo(1), "the private message stored once");
+        Assert.That(await WaitForCountAsync("SELECT COUNT(*) FROM private_messages WHERE id = @value", direct, 1), Is.EqualTo(1), "the private message stored once");
 
         nodeB.Kill();
         TestContext.Out.WriteLine($"killed node B (pid {nodeB.Pid}) with SIGKILL");
@@ -126,6 +115,79 @@ public sealed class TwoNodeTests
         var history = await nodeA.GetAsync($"/api/chat/{created.GetProperty("id")}/messages", aliceToken);
         Assert.That(history.EnumerateArray().Select(m => m.GetProperty("message_text").GetString()), Does.Contain("node A still serves"));
         Assert.That(nodeA.HasExited, Is.False);
+    }
+
+    [Test]
+    public async Task ASendRetriedOnTheOtherNodeIsStoredAndDeliveredOnceWithTheFirstId()
+    {
+        var (nodeA, nodeB) = await StartTwoNodesAsync();
+        var alice = $"alice-{Guid.NewGuid():N}@example.test";
+        var bob = $"bob-{Guid.NewGuid():N}@example.test";
+        var aliceToken = await nodeA.RegisterAsync(alice);
+        var bobToken = await nodeB.RegisterAsync(bob);
+        var room = $"retries-{Guid.NewGuid():N}"[..30];
+        await nodeA.CreateRoomAsync(aliceToken, room);
+
+        using var clients = ClusterProcess.Start("two-node-retries.mjs", "node",
+            [Path.Combine(InteropPaths.RepoRoot, "Fatechat.Tests", "Cluster", "node", "two-node-retries.mjs"),
+             nodeA.BaseAddress.ToString(), nodeB.BaseAddress.ToString(), room, alice, aliceToken, bob, bobToken],
+            InteropPaths.RepoRoot);
+        _processes.Add(clients);
+
+        var r = Phase(await clients.WaitForLineAsync(IsPhase, "the retries phase", TimeSpan.FromSeconds(120)), "retried", clients);
+        TestContext.Out.WriteLine($"sends of each retried packet: {r.GetProperty("sends")}");
+        var roomId = r.GetProperty("roomRetried").GetProperty("id").GetString();
+        var privateId = r.GetProperty("privateRetried").GetProperty("id").GetString();
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.GetProperty("sends").GetProperty("room").GetInt32(), Is.GreaterThanOrEqualTo(2), "the client resent the room message to node B");
+            Assert.That(r.GetProperty("sends").GetProperty("private").GetInt32(), Is.GreaterThanOrEqualTo(2), "the client resent the private message to node A");
+            Assert.That(r.GetProperty("roomRetried").GetProperty("ok").GetBoolean(), Is.True, r.GetProperty("roomRetried").ToString());
+            Assert.That(roomId, Is.EqualTo(r.GetProperty("roomIdAtBob").GetString()), "node B acked the retry with node A's id");
+            Assert.That(privateId, Is.EqualTo(r.GetProperty("privateIdAtBob").GetString()), "node A acked the retry with node B's id");
+            Assert.That(r.GetProperty("bothAcks").EnumerateArray().Select(a => a.GetProperty("id").GetString()).Distinct().Count(), Is.EqualTo(1),
+                "one send on both nodes at once: one id");
+            foreach (var copy in new[] { "room", "private", "both" })
+            {
+                Assert.That(r.GetProperty("atBob").GetProperty(copy).GetInt32(), Is.EqualTo(1), $"{copy}: delivered once to bob");
+            }
+        });
+
+        string[] texts = ["retried across nodes", "on both nodes at once"];
+        foreach (var text in texts)
+        {
+            await WaitForCountAsync("SELECT COUNT(*) FROM messages WHERE message_text = @value", text, 1);
+        }
+
+        await WaitForCountAsync("SELECT COUNT(*) FROM private_messages WHERE id = @value", privateId!, 1);
+        await Task.Delay(1000);
+        foreach (var text in texts)
+        {
+            Assert.That(await CountAsync("SELECT COUNT(*) FROM messages WHERE message_text = @value", text), Is.EqualTo(1), $"'{text}' stored once");
+        }
+
+        Assert.That(await CountAsync("SELECT COUNT(*) FROM private_messages WHERE message_text = @value", "psst, across nodes"), Is.EqualTo(1));
+        Assert.That(await CountAsync("SELECT COUNT(*) FROM client_message_ids WHERE sender_mail = @value", alice), Is.EqualTo(3));
+        Assert.That(await CountAsync("SELECT COUNT(*) FROM messages WHERE id = @value", roomId!), Is.EqualTo(1), "stored under the acked id");
+    }
+
+    /// <summary>MariaDB (a database of its own), Redis (a key prefix of its own), a Kafka mock process, then node A and node B.</summary>
+    private async Task<(FatechatNode A, FatechatNode B)> StartTwoNodesAsync()
+    {
+        var redis = RealServices.RequireRedis();
+        _database = await MySqlTestDatabase.CreateAsync();
+        await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
+        var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
+        _processes.Add(kafka);
+        TestContext.Out.WriteLine($"kafka mock: pid {kafka.ProcessId}, {kafka.BootstrapServers}");
+
+        _redisPrefix = $"fatechat-cluster-{Guid.NewGuid():N}:";
+        var environment = NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, PresenceTtlSeconds);
+
+        // One after the other, as docker-compose does: the first node applies the schema migrations.
+        var nodeA = await StartNodeAsync("cluster-a", environment);
+        var nodeB = await StartNodeAsync("cluster-b", environment);
+        return (nodeA, nodeB);
     }
 
     /// <summary>The environment of a cluster node as the tests run it: shared MariaDB database, Redis prefix and Kafka mock.</summary>
@@ -197,15 +259,12 @@ public sealed class TwoNodeTests
     }
 
     /// <summary>Polls the count until it reaches <paramref name="expected"/> (or the deadline passes) and returns the last one.</summary>
-    private async Task<long> WaitForCountAsync(string sql, string id, long expected)
+    private async Task<long> WaitForCountAsync(string sql, string value, long expected)
     {
         var deadline = DateTime.UtcNow + StoreDeadline;
         while (true)
         {
-            await using var connection = await _database!.Database.OpenAsync(CancellationToken.None);
-            await using var command = new MySqlCommand(sql, connection);
-            command.Parameters.AddWithValue("@id", id);
-            var count = Convert.ToInt64(await command.ExecuteScalarAsync());
+            var count = await CountAsync(sql, value);
             if (count >= expected || DateTime.UtcNow > deadline)
             {
                 return count;
@@ -213,6 +272,15 @@ public sealed class TwoNodeTests
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Runs a <c>SELECT COUNT(*)</c> whose one parameter is <c>@value</c>.</summary>
+    private async Task<long> CountAsync(string sql, string value)
+    {
+        await using var connection = await _database!.Database.OpenAsync(CancellationToken.None);
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@value", value);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     internal static async Task DeleteRedisKeysAsync(string prefix)

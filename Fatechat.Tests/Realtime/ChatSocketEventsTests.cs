@@ -127,6 +127,75 @@ public sealed class ChatSocketEventsTests
     }
 
     [Test]
+    public async Task SendsRetriedWithAClientMessageIdAreStoredAndDeliveredOnceAndAckedWithTheFirstId()
+    {
+        var r = await RunAsync("clientIds");
+        TestContext.Out.WriteLine($"sends of each retried packet: {r.GetProperty("retriesSent")}, reconnects: {r.GetProperty("reconnects")}");
+        string Id(JsonElement ack) => ack.GetProperty("id").GetString()!;
+        void SameId(string what, params JsonElement[] acks)
+        {
+            foreach (var ack in acks)
+            {
+                Assert.That(ack.GetProperty("ok").GetBoolean(), Is.True, $"{what}: {ack}");
+            }
+
+            Assert.That(acks.Select(Id).Distinct().Count(), Is.EqualTo(1), $"{what}: every ack carries the first id");
+        }
+
+        Assert.Multiple(() =>
+        {
+            SameId("the same event twice", [.. r.GetProperty("twiceAcks").EnumerateArray()]);
+            SameId("two tabs at once", [.. r.GetProperty("tabAcks").EnumerateArray()]);
+            SameId("a late ack, resent by socket.io-client", r.GetProperty("lateAck"));
+            SameId("a lost ack, resent after the reconnect", r.GetProperty("lostAck"));
+            SameId("sendPrivateMessage: lost ack, then sent twice more", [.. r.GetProperty("privateAcks").EnumerateArray()]);
+            Assert.That(r.GetProperty("plainAcks").EnumerateArray().Select(Id).Distinct().Count(), Is.EqualTo(2), "without an id, two sends are two messages");
+
+            Assert.That(r.GetProperty("retriesSent").GetProperty("late").GetInt32(), Is.GreaterThanOrEqualTo(2), "the client resent after ackTimeout");
+            Assert.That(r.GetProperty("retriesSent").GetProperty("lost").GetInt32(), Is.GreaterThanOrEqualTo(2), "the client resent after reconnecting");
+            Assert.That(r.GetProperty("retriesSent").GetProperty("private").GetInt32(), Is.GreaterThanOrEqualTo(2));
+            Assert.That(r.GetProperty("reconnects").GetInt32(), Is.EqualTo(2), "each cut was followed by a reconnect");
+
+            foreach (var text in new[] { "sent twice", "from two tabs", "late ack", "lost ack" })
+            {
+                Assert.That(r.GetProperty("atBob").GetProperty(text).GetInt32(), Is.EqualTo(1), $"'{text}' delivered once to bob");
+                Assert.That(r.GetProperty("stored").GetProperty(text).GetInt32(), Is.EqualTo(1), $"'{text}' stored once");
+            }
+
+            Assert.That(r.GetProperty("atBob").GetProperty("no id").GetInt32(), Is.EqualTo(2));
+            Assert.That(r.GetProperty("stored").GetProperty("no id").GetInt32(), Is.EqualTo(2));
+            Assert.That(r.GetProperty("storedIds").GetProperty("late ack")[0].GetString(), Is.EqualTo(Id(r.GetProperty("lateAck"))));
+            Assert.That(r.GetProperty("storedIds").GetProperty("lost ack")[0].GetString(), Is.EqualTo(Id(r.GetProperty("lostAck"))));
+            Assert.That(r.GetProperty("lateCopiesAtRetrier").GetInt32(), Is.EqualTo(1), "the retrying client got its own message once");
+            Assert.That(r.GetProperty("psstCopiesAtBob").GetInt32(), Is.EqualTo(1));
+            Assert.That(r.GetProperty("privateStored").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { Id(r.GetProperty("privateAcks")[0]) }));
+            Assert.That(r.GetProperty("longest").GetProperty("ok").GetBoolean(), Is.True, "64 characters is the limit, not over it");
+        });
+
+        var atBob = r.GetProperty("twiceAtBob");
+        Assert.That(Keys(atBob), Is.EqualTo(new[] { "roomName", "messageText", "userMail", "isEvent", "id", "createdAt", "clientMessageId" }));
+        Assert.That(atBob.GetProperty("clientMessageId").GetString(), Does.StartWith("twice-"));
+        Assert.That(Keys(r.GetProperty("psstAtBob")), Is.EqualTo(new[] { "id", "from", "to", "messageText", "createdAt", "clientMessageId" }));
+    }
+
+    [Test]
+    public async Task ClientMessageIdsThatAreNotShortVisibleStringsOrAreReusedAreRefused()
+    {
+        var r = await RunAsync("clientIds");
+        var refused = r.GetProperty("refused");
+        foreach (var (name, eventName) in new[] { ("tooLong", "sendMessage"), ("notString", "sendMessage"), ("empty", "sendMessage"), ("withSpace", "sendMessage"), ("privateTooLong", "sendPrivateMessage") })
+        {
+            var refusal = refused.GetProperty(name);
+            Assert.That(refusal.GetProperty("ok").GetBoolean(), Is.False, name);
+            Assert.That(refusal.GetProperty("error").GetString(), Is.EqualTo("clientMessageId must be a string of 1 to 64 visible ASCII characters (no spaces)"), name);
+            Assert.That(refusal.GetProperty("event").GetString(), Is.EqualTo(eventName), name);
+        }
+
+        Assert.That(refused.GetProperty("reused").GetProperty("error").GetString(), Does.Contain("was already used for another message"));
+        Assert.That(r.GetProperty("stored").GetProperty("sent twice").GetInt32(), Is.EqualTo(1), "the reused id stored nothing");
+    }
+
+    [Test]
     public async Task BadOrMissingTokenGetsTokenUnauthorizedThenServerDisconnect()
     {
         var r = await RunAsync("unauthorized");

@@ -75,7 +75,7 @@ public sealed class MySqlMessageRepositoryTests : MessageRepositoryContract
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Messages.AddRoomMessageAsync(message, CancellationToken.None)));
 
-        Assert.That(results.Count(stored => stored), Is.EqualTo(1));
+        Assert.That(results.Count(outcome => outcome == StoreOutcome.Stored), Is.EqualTo(1));
         Assert.That(await _db.Current.ScalarAsync<long>($"SELECT COUNT(*) FROM messages WHERE id = '{message.Id}'"), Is.EqualTo(1));
     }
 

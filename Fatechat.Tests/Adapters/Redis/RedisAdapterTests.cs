@@ -64,3 +64,50 @@ public sealed class RedisPresenceStoreTests : PresenceStoreContract
         private RedisPresenceStore Node(PresenceEntry entry) => entry.NodeId == b.NodeId ? b : a;
     }
 }
+
+/// <summary>The client message id contract through two nodes sharing Redis: claims are taken on node A and checked on node B.</summary>
+public sealed class RedisClientMessageIdStoreTests : ClientMessageIdStoreContract
+{
+    private RedisTestConnection _redis = null!;
+    private RedisTestConnection _nodeB = null!;
+
+    [OneTimeSetUp]
+    public void Connect()
+    {
+        _redis = RedisTestConnection.Create();
+        _nodeB = RedisTestConnection.Create(prefix: _redis.Keys.Prefix);
+    }
+
+    [OneTimeTearDown]
+    public async Task DeleteKeys()
+    {
+        await _nodeB.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    protected override Task<IClientMessageIdStore> CreateStoreAsync() => Task.FromResult<IClientMessageIdStore>(
+        new TwoNodes(new RedisClientMessageIdStore(_redis.Redis, _redis.Keys), new RedisClientMessageIdStore(_nodeB.Redis, _nodeB.Keys)));
+
+    [Test]
+    public async Task AClaimIsOneKeyWithTheTimeToLiveUnderTheKeyPrefix()
+    {
+        var key = NewKey();
+        await Store.TryClaimAsync(key, Pending(), TimeSpan.FromMinutes(10), CancellationToken.None);
+
+        var ttl = await _redis.Database.KeyTimeToLiveAsync(_redis.Keys.ClientMessage(key));
+        Assert.That(ttl, Is.GreaterThan(TimeSpan.FromMinutes(9)).And.LessThanOrEqualTo(TimeSpan.FromMinutes(10)));
+        Assert.That(_redis.Keys.ClientMessage(key).ToString(), Does.StartWith(_redis.Keys.Prefix));
+    }
+
+    /// <summary>Claims go to node A, reads and replacements to node B, as a retry that reconnected elsewhere would.</summary>
+    private sealed class TwoNodes(RedisClientMessageIdStore a, RedisClientMessageIdStore b) : IClientMessageIdStore
+    {
+        public ValueTask<ClientMessageClaim?> TryClaimAsync(ClientMessageKey key, ClientMessageClaim claim, TimeSpan ttl, CancellationToken cancellationToken) =>
+            a.TryClaimAsync(key, claim, ttl, cancellationToken);
+
+        public ValueTask<ClientMessageClaim?> GetAsync(ClientMessageKey key, CancellationToken cancellationToken) => b.GetAsync(key, cancellationToken);
+
+        public ValueTask<bool> ReplaceAsync(ClientMessageKey key, ClientMessageClaim expected, ClientMessageClaim? replacement, TimeSpan ttl, CancellationToken cancellationToken) =>
+            b.ReplaceAsync(key, expected, replacement, ttl, cancellationToken);
+    }
+}

@@ -3,6 +3,7 @@
 // Each scenario registers its own users and rooms over REST, drives sockets, and prints what it observed as one
 // JSON line; ChatSocketEventsTests asserts on it.
 import { io, next, partial, run, url, args } from "../../Interop/node/common.mjs";
+import { stallingProxy } from "./stalling-proxy.mjs";
 
 const scenario = args[0];
 const uniq = Math.random().toString(36).slice(2, 10);
@@ -242,6 +243,114 @@ const scenarios = {
     return {
       alice: alice.email, bob: bob.email, ack, atB1: atB1.payload[0], atB2: atB2.payload[0], atA: atA.payload[0],
       copiesAtAlice: a.received.filter(isPsst).length, unknown, empty, errorEvent: errorEvent.payload[0], stored,
+    };
+  },
+
+  /**
+   * Sends with a clientMessageId, retried: the same event twice, from two tabs at once, and by socket.io-client's
+   * own `retries` + `ackTimeout` when a proxy makes the ack late (held past the timeout) or lost (the connection cut:
+   * the client reconnects and resends before it has joined the room again). Each is stored and delivered once and
+   * every ack of it carries the first id. Also the same for sendPrivateMessage, and refused ids.
+   */
+  async clientIds() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const { name, id: roomId } = await room(alice.token);
+    const a = await connect(asAlice(alice.token));
+    const a2 = await connect(asBob(alice.token));
+    const b = await connect(asBob(bob.token));
+    for (const s of [a, a2, b]) await s.timeout(5000).emitWithAck("joinRoom", { roomName: name });
+    const send = (s, message, clientMessageId) => s.timeout(5000).emitWithAck("sendMessage", { roomName: name, message, clientMessageId });
+    const cid = (label) => `${label}-${uniq}-${Math.random().toString(36).slice(2, 8)}`;
+
+    const twice = cid("twice");
+    const twiceAcks = [await send(a, "sent twice", twice), await send(a, "sent twice", twice)];
+    const tabs = cid("tabs");
+    const tabAcks = await Promise.all([send(a, "from two tabs", tabs), send(a2, "from two tabs", tabs)]);
+    const plainAcks = [await send(a, "no id", undefined), await send(a, "no id", undefined)];
+    const longest = await send(a, "longest id", "i".repeat(64));
+    const refused = {
+      tooLong: await send(a, "x", "i".repeat(65)),
+      notString: await send(a, "x", 42),
+      empty: await send(a, "x", ""),
+      withSpace: await send(a, "x", "has space"),
+      reused: await send(a, "another text", twice),
+      privateTooLong: await a.timeout(5000).emitWithAck("sendPrivateMessage", { to: bob.email, message: "x", clientMessageId: "p".repeat(65) }),
+    };
+
+    // The real client's retries, through a proxy that holds back or loses what the server sends.
+    const proxy = await stallingProxy(url);
+    const r = io(proxy.url, {
+      forceNew: true, transports: ["websocket"], auth: { token: alice.token },
+      retries: 3, ackTimeout: 1000, reconnectionDelay: 100, reconnectionDelayMax: 200,
+    });
+    r.received = [];
+    r.onAny((event, ...payload) => r.received.push({ event, payload }));
+    const outgoing = [];
+    r.onAnyOutgoing((event, payload) => outgoing.push({ event, clientMessageId: payload?.clientMessageId }));
+    await next(r, "connect");
+    await r.emitWithAck("joinRoom", { roomName: name });
+    const connects = { count: 1 };
+    r.on("connect", () => connects.count++);
+
+    const late = cid("late");
+    proxy.hold();
+    const lateAckPromise = r.emitWithAck("sendMessage", { roomName: name, message: "late ack", clientMessageId: late });
+    await waitFor(b, isText("late ack"), "the late-ack message at bob");
+    await ms(1500); // past ackTimeout: the client has sent the packet again
+    proxy.release();
+    const lateAck = await lateAckPromise;
+
+    const lost = cid("lost");
+    proxy.hold();
+    const lostAckPromise = r.emitWithAck("sendMessage", { roomName: name, message: "lost ack", clientMessageId: lost });
+    await waitFor(b, isText("lost ack"), "the lost-ack message at bob");
+    proxy.cut();
+    const lostAck = await lostAckPromise;
+
+    const lostPrivate = cid("lost-private");
+    const isPsst = (e) => e.event === "receivePrivateMessage" && e.payload[0]?.messageText === "psst, once";
+    const psst = { to: bob.email, message: "psst, once", clientMessageId: lostPrivate };
+    proxy.hold();
+    const privateRetried = r.emitWithAck("sendPrivateMessage", psst);
+    const psstAtBob = await waitFor(b, isPsst, "the private message at bob");
+    proxy.cut();
+    const privateRetriedAck = await privateRetried;
+    const privateAgain = await a.timeout(5000).emitWithAck("sendPrivateMessage", psst);
+    const privateTwice = await a.timeout(5000).emitWithAck("sendPrivateMessage", psst);
+
+    // Stored asynchronously: wait until every text is there, then a moment more for any second copy.
+    const texts = ["sent twice", "from two tabs", "late ack", "lost ack"];
+    let history = [];
+    for (let i = 0; i < 200; i++) {
+      history = await rest("GET", `/api/chat/${roomId}/messages?limit=100`, undefined, bob.token);
+      if (texts.every((t) => history.some((m) => m.message_text === t))) break;
+      await ms(25);
+    }
+    await ms(500);
+    history = await rest("GET", `/api/chat/${roomId}/messages?limit=100`, undefined, bob.token);
+    const privateStored = await rest("GET", `/api/private/${encodeURIComponent(alice.email)}/messages`, undefined, bob.token);
+    const countAt = (s, text) => s.received.filter(isText(text)).length;
+    const atBob = Object.fromEntries([...texts, "no id"].map((t) => [t, countAt(b, t)]));
+    const stored = Object.fromEntries([...texts, "no id"].map((t) => [t, history.filter((m) => m.message_text === t).length]));
+    const storedIds = Object.fromEntries(texts.map((t) => [t, history.filter((m) => m.message_text === t).map((m) => m.id)]));
+    const twiceAtBob = b.received.find(isText("sent twice"))?.payload[0];
+
+    proxy.close();
+    for (const s of [a, a2, b, r]) s.close();
+    return {
+      twiceAcks, tabAcks, plainAcks, longest, refused, lateAck, lostAck, twiceAtBob,
+      privateAcks: [privateRetriedAck, privateAgain, privateTwice], psstAtBob: psstAtBob.payload[0],
+      psstCopiesAtBob: b.received.filter(isPsst).length,
+      privateStored: privateStored.filter((m) => m.messageText === "psst, once").map((m) => m.id),
+      retriesSent: {
+        late: outgoing.filter((o) => o.clientMessageId === late).length,
+        lost: outgoing.filter((o) => o.clientMessageId === lost).length,
+        private: outgoing.filter((o) => o.clientMessageId === lostPrivate).length,
+      },
+      reconnects: connects.count - 1,
+      lateCopiesAtRetrier: countAt(r, "late ack"),
+      atBob, stored, storedIds,
     };
   },
 
