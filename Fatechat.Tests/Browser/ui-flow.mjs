@@ -140,6 +140,12 @@ async function main() {
 
   const contextA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const pageA = await contextA.newPage();
+  // What alice's page sends to the socket, over WebSocket frames and polling POSTs alike.
+  const sentByA = [];
+  pageA.on('websocket', (ws) => ws.on('framesent', (frame) => sentByA.push(String(frame.payload))));
+  pageA.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().includes('/socket.io/')) sentByA.push(request.postData() ?? '');
+  });
   watch(pageA, 'alice');
   const socketA = recordSocketTraffic(pageA);
 
@@ -203,6 +209,8 @@ async function main() {
       const message = messageIn(roomLog(pageA, room), hello);
       await message.waitFor();
       check(await message.getAttribute('data-sender') === alice.email, 'wrong sender on own message');
+      const frame = sentByA.find((f) => f.includes('"sendMessage"') && f.includes(hello));
+      check(frame && /"clientMessageId":"[0-9a-f-]{32,36}"/.test(frame), `the send carries no clientMessageId: ${frame}`);
       check((await message.locator('time').textContent()).trim().length > 0, 'no time on the message');
     });
 

@@ -14,11 +14,21 @@ export function connectChatSocket(token) {
     extraHeaders: { Authorization: token },
     auth: { token },
     reconnectionDelayMax: 5000,
+    // An unanswered send is sent again (after a reconnect too); its clientMessageId makes the server keep it once.
+    retries: 2,
+    ackTimeout: 5000,
   });
 }
 
+/** A fresh id for one message the user sends (a UUID; random hex where randomUUID is unavailable, on plain http). */
+export function newClientMessageId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Emits with an acknowledgement; rejects when the server does not answer in time or refuses. */
-export async function emitWithAck(socket, event, payload, timeoutMs = 10000) {
+export async function emitWithAck(socket, event, payload, timeoutMs = 5000) {
   if (!socket.connected) throw new Error('You are offline. Wait for the connection to come back and try again.');
   let answer;
   try {

@@ -8,7 +8,7 @@ import { fromLiveMessage, fromPrivateMessage, fromStoredRow } from '../messages.
 import { MessageList } from '../chat/message-list.js';
 import { PeoplePanel } from '../chat/people-panel.js';
 import { Conversations } from '../chat/conversations.js';
-import { connectChatSocket, describeError, emitWithAck } from '../chat/chat-socket.js';
+import { connectChatSocket, describeError, emitWithAck, newClientMessageId } from '../chat/chat-socket.js';
 import { createComposer } from '../chat/composer.js';
 import { TypingIndicator } from '../chat/typing-indicator.js';
 import { countUnread, markRead, titleWithUnread } from '../read-marks.js';
@@ -172,11 +172,13 @@ function openRoom(root, room, state, openWith) {
 
   async function send(text) {
     const active = conversations.active;
+    // One id per message typed: the client's own resends (a late ack, a reconnect) are then stored and shown once.
+    const clientMessageId = newClientMessageId();
     try {
       if (active.kind === 'private') {
-        await emitWithAck(state.socket, 'sendPrivateMessage', { to: active.peer, message: text });
+        await emitWithAck(state.socket, 'sendPrivateMessage', { to: active.peer, message: text, clientMessageId });
       } else {
-        await emitWithAck(state.socket, 'sendMessage', { roomName, message: text });
+        await emitWithAck(state.socket, 'sendMessage', { roomName, message: text, clientMessageId });
       }
       return true;
     } catch (err) {
