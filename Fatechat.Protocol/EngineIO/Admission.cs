@@ -15,6 +15,12 @@ internal enum AdmissionKind
     /// <summary>A WebSocket for a polling session: switch protocols and probe. The session's upgrade is claimed.</summary>
     UpgradeWebSocket,
 
+    /// <summary>
+    /// A WebSocket for a session that cannot take it (upgraded already, upgrading on another WebSocket, or closed):
+    /// switch protocols, then close it at once. The session itself is left alone.
+    /// </summary>
+    CloseWebSocket,
+
     /// <summary>A long-poll GET of a polling session.</summary>
     PollingGet,
 
@@ -33,7 +39,7 @@ internal enum AdmissionKind
 /// </summary>
 internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? Session = null, EngineIOError? Error = null, int Protocol = 4)
 {
-    public bool IsWebSocket => Kind is AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket;
+    public bool IsWebSocket => Kind is AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket or AdmissionKind.CloseWebSocket;
 
     /// <summary>
     /// Decides what <paramref name="request"/> becomes. The only side effect is on <see cref="AdmissionKind.UpgradeWebSocket"/>:
@@ -96,9 +102,17 @@ internal readonly record struct Admission(AdmissionKind Kind, EngineConnection? 
 
         if (isWebSocket)
         {
-            return validHandshake && options.AllowUpgrades && session.TryClaimUpgrade()
+            if (!validHandshake || !options.AllowUpgrades)
+            {
+                return Refuse(EngineIOError.BadRequest);
+            }
+
+            // Node verifies only that the sid is known, then its onWebSocket accepts the socket and closes it when
+            // the session "had already been upgraded" or "has already been trying to upgrade": the client sees a
+            // WebSocket open and close, not an HTTP error.
+            return session.TryClaimUpgrade()
                 ? new Admission(AdmissionKind.UpgradeWebSocket, session)
-                : Refuse(EngineIOError.BadRequest);
+                : new Admission(AdmissionKind.CloseWebSocket);
         }
 
         // A session that moved to WebSocket refuses its old transport.

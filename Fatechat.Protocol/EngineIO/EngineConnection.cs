@@ -102,8 +102,12 @@ public sealed class EngineConnection
     public void Close() => Close(CloseReasons.ForcedClose);
 
     /// <summary>
-    /// A polling session closed by the server on purpose stays reachable until a GET has carried its queued
-    /// packets and then the close packet (Node's polling <c>shouldClose</c>), or until the close timeout.
+    /// A closed polling session that still answers one GET:
+    /// 1. closed by the server on purpose: until a GET has carried its queued packets and then the close packet
+    ///    (Node's polling <c>shouldClose</c>), or until the close timeout;
+    /// 2. closed by the client's close packet: for the close grace period, so that a GET sent alongside the POST
+    ///    gets the noop it would have got had it arrived first. Node handles requests one at a time in arrival
+    ///    order; Kestrel handles the two connections in parallel and may run the POST first.
     /// </summary>
     internal bool IsDraining => _draining;
 
@@ -115,10 +119,12 @@ public sealed class EngineConnection
         }
 
         CloseReason = reason;
-        _draining = _transport == PollingName && IsGraceful(reason);
+        bool byClient = reason == CloseReasons.TransportClose;
+        _draining = _transport == PollingName && (IsGraceful(reason) || byClient);
         if (_draining)
         {
-            Volatile.Write(ref _drainDeadline, _server.Now + _server.CloseTimeoutTicks);
+            long linger = byClient ? _server.CloseGracePeriodTicks : _server.CloseTimeoutTicks;
+            Volatile.Write(ref _drainDeadline, _server.Now + linger);
         }
         else
         {

@@ -27,7 +27,7 @@ internal static class EngineIORequestHandler
             case AdmissionKind.OpenPolling:
                 await OpenPollingAsync(server, context, request, admission.Protocol);
                 break;
-            case AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket:
+            case AdmissionKind.OpenWebSocket or AdmissionKind.UpgradeWebSocket or AdmissionKind.CloseWebSocket:
                 await ServeWebSocketAsync(server, context, request, admission);
                 break;
             case AdmissionKind.PollingGet:

@@ -43,6 +43,9 @@ public sealed class EngineIOServer : IDisposable
     /// <summary>How long a closed WebSocket may take to flush before it is aborted.</summary>
     internal TimeSpan CloseGracePeriod { get; } = TimeSpan.FromSeconds(1);
 
+    /// <summary><see cref="CloseGracePeriod"/> on the heartbeat clock.</summary>
+    internal long CloseGracePeriodTicks => ToTicks((int)CloseGracePeriod.TotalMilliseconds);
+
     /// <summary>Handles one HTTP request under <see cref="EngineIOOptions.Path"/>.</summary>
     public Task HandleRequestAsync(Microsoft.AspNetCore.Http.HttpContext context) =>
         EngineIORequestHandler.HandleAsync(this, context);

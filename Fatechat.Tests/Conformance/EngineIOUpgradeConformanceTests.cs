@@ -6,7 +6,8 @@ namespace Fatechat.Tests.Conformance;
 /// <summary>
 /// The "upgrade" cases of the Engine.IO v4 conformance suite against the bare Engine.IO echo: probe
 /// <c>2probe</c>/<c>3probe</c>, a pending GET released with noop <c>6</c>, <c>5</c> completes the upgrade, and
-/// the old transport or a second WebSocket for the same sid is refused afterwards.
+/// the old transport is refused afterwards; a second WebSocket for the same sid is switched and closed at once, as
+/// Node's <c>onWebSocket</c> does (the suite's <c>ws</c> client fails on an HTTP refusal).
 /// https://github.com/socketio/engine.io-protocol#upgrade
 /// </summary>
 [TestFixture(EntryPath.Connection)]
@@ -45,13 +46,34 @@ public sealed class EngineIOUpgradeConformanceTests(EntryPath entryPath) : Confo
     }
 
     [Test]
-    public async Task RefusesWebSocketWithSameSidAfterUpgrade()
+    public async Task AcceptsThenClosesWebSocketWithSameSidAfterUpgrade()
     {
         string sid = await EnginePolling.OpenAsync();
         await using var socket = await UpgradeAsync(sid);
 
-        Assert.That(await EngineWebSocketClient.IsRefusedOrClosedAsync(UpgradeUri(EngineIOPath, sid)), Is.True);
+        Assert.That(await EngineWebSocketClient.IsAcceptedThenClosedAsync(UpgradeUri(EngineIOPath, sid)), Is.True,
+            "switched protocols, then closed without a message");
 
+        await socket.SendAsync("4hello");
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("4hello"));
+    }
+
+    /// <summary>
+    /// The suite's own order: <c>2probe</c> and <c>5</c> without waiting, then the second WebSocket at once, while
+    /// the session is still upgrading or has just upgraded. It opens and is closed; the first one carries on.
+    /// </summary>
+    [Test]
+    public async Task AcceptsThenClosesWebSocketWithSameSidRightAfterProbe()
+    {
+        string sid = await EnginePolling.OpenAsync();
+        await using var socket = await EngineWebSocketClient.ConnectAsync(UpgradeUri(EngineIOPath, sid), autoPong: true);
+        await socket.SendAsync("2probe");
+        await socket.SendAsync("5");
+
+        Assert.That(await EngineWebSocketClient.IsAcceptedThenClosedAsync(UpgradeUri(EngineIOPath, sid)), Is.True,
+            "switched protocols, then closed without a message");
+
+        Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("3probe"));
         await socket.SendAsync("4hello");
         Assert.That(await socket.ReceiveTextAsync(), Is.EqualTo("4hello"));
     }

@@ -145,7 +145,7 @@ public sealed class ConnectionWebSocketEndpointTests : ConformanceHostFixture
     }
 
     [Test]
-    public async Task SecondUpgradeOfSameSidIsAnsweredByHttpLayer()
+    public async Task SecondUpgradeOfSameSidIsSwitchedThenClosedOnConnectionPath()
     {
         string sid = await SocketIOPolling.OpenAsync();
         await using var first = await RawConnection.OpenAsync(BaseUri);
@@ -155,10 +155,15 @@ public sealed class ConnectionWebSocketEndpointTests : ConformanceHostFixture
         await using var second = await RawConnection.OpenAsync(BaseUri);
         await second.WriteAsync(WebSocketHead($"EIO=4&transport=websocket&sid={Uri.EscapeDataString(sid)}"));
 
-        var refused = await second.ReadResponseAsync();
-        Assert.That(refused.Status, Is.EqualTo(400));
-        Assert.That(refused.Body, Is.EqualTo("{\"code\":3,\"message\":\"Bad request\"}"));
-        AssertAnsweredByHttpLayer(refused);
+        // As Node's onWebSocket ("transport has already been trying to upgrade"): accepted, then closed at once.
+        AssertSwitchedByConnectionPath(await second.ReadResponseHeadAsync());
+        await using var refused = second.StartWebSocket();
+        Assert.That(await refused.WaitForCloseAsync(), Is.Empty);
+        Assert.That(refused.CloseStatus, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
+
+        await using var upgrading = first.StartWebSocket();
+        await ProbeAndUpgradeAsync(upgrading);
+        await AssertSocketIOEchoAsync(upgrading, "first-upgrade-unharmed");
     }
 
     [Test]

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Fatechat.Tests.Support;
 
 namespace Fatechat.Tests.Protocol;
@@ -28,7 +27,7 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
     {
         var (healthy, _) = await ConnectSocketIOAsync();
         await using var _ = healthy;
-        var (sid, socketId) = await ConnectPollingAsync();
+        var (sid, socketId) = await ConnectSocketIOPollingAsync();
 
         var (status, _) = await SocketIOPolling.PushAsync(sid, body);
 
@@ -45,7 +44,7 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
     {
         var (healthy, _) = await ConnectSocketIOAsync();
         await using var _ = healthy;
-        var (sid, socketId) = await ConnectPollingAsync();
+        var (sid, socketId) = await ConnectSocketIOPollingAsync();
 
         await SocketIOPolling.PushAsync(sid, body);
 
@@ -60,7 +59,7 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
     {
         var (healthy, _) = await ConnectSocketIOAsync();
         await using var _ = healthy;
-        var (sid, socketId) = await ConnectPollingAsync();
+        var (sid, socketId) = await ConnectSocketIOPollingAsync();
         byte[] body = Encoding.ASCII.GetBytes("42[\"message\",\"" + new string('a', MaxPayload) + "\"]");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, SocketIOPolling.SessionEndpoint(sid));
@@ -77,7 +76,7 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
     [Test]
     public async Task PostOfExactlyMaxPayloadIsAccepted()
     {
-        var (sid, _) = await ConnectPollingAsync();
+        var (sid, _) = await ConnectSocketIOPollingAsync();
         const string prefix = "42[\"message\",\"";
         const string suffix = "\"]";
         string body = prefix + new string('a', MaxPayload - prefix.Length - suffix.Length) + suffix;
@@ -90,23 +89,10 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
         Assert.That(pollBody, Does.StartWith("42[\"message-back\",\"aaa"));
     }
 
-    /// <summary>Opens a polling session and joins the main namespace; returns the sid and the socket id.</summary>
-    private async Task<(string Sid, string SocketId)> ConnectPollingAsync()
-    {
-        string sid = await SocketIOPolling.OpenAsync();
-        Assert.That(await SocketIOPolling.PushAsync(sid, "40"), Is.EqualTo((HttpStatusCode.OK, "ok")));
-        var (status, body) = await SocketIOPolling.PollAsync(sid);
-        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
-        string connect = body.Split('\u001e')[0];
-        Assert.That(connect, Does.StartWith("40{"));
-        using var payload = JsonDocument.Parse(connect[2..]);
-        return (sid, payload.RootElement.GetProperty("sid").GetString()!);
-    }
-
     private async Task AssertServerHealthyAsync(EngineWebSocketClient healthy)
     {
         await AssertEchoAnsweredAsync(healthy, "still-alive");
-        var (sid, _) = await ConnectPollingAsync();
+        var (sid, _) = await ConnectSocketIOPollingAsync();
         Assert.That(await SocketIOPolling.PushAsync(sid, "42[\"message\",\"fresh\"]"), Is.EqualTo((HttpStatusCode.OK, "ok")));
         var (_, body) = await SocketIOPolling.PollAsync(sid);
         Assert.That(body.Split('\u001e'), Does.Contain("42[\"message-back\",\"fresh\"]"));

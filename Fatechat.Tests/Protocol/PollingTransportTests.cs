@@ -13,9 +13,7 @@ public sealed class PollingTransportTests : ConformanceHostFixture
     [Test]
     public async Task BinaryEventOverPollingIsEchoedAsBase64Records()
     {
-        string sid = await SocketIOPolling.OpenAsync();
-        await SocketIOPolling.PushAsync(sid, "40");
-        await SocketIOPolling.PollAsync(sid); // CONNECT reply (and the auth event)
+        var (sid, _) = await ConnectSocketIOPollingAsync();
 
         var push = await SocketIOPolling.PushAsync(sid, "451-[\"message\",{\"_placeholder\":true,\"num\":0}]\u001ebAQID");
         Assert.That(push, Is.EqualTo((HttpStatusCode.OK, "ok")));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text.Json;
 using Fatechat.Conformance;
 using Fatechat.Protocol.EngineIO;
@@ -120,6 +121,28 @@ public abstract class ConformanceHostFixture(EntryPath entryPath = EntryPath.Con
         Assert.That(connect, Does.StartWith($"40{nsp},{{\"sid\":\""));
         string socketId = connect[(connect.IndexOf(":\"", StringComparison.Ordinal) + 2)..connect.LastIndexOf('"')];
         return (client, socketId);
+    }
+
+    /// <summary>
+    /// A polling session joined to the main namespace, with its sid and Socket.IO socket id, once the CONNECT reply
+    /// and the host's <c>auth</c> event (sent <see cref="ConformanceHost.AuthDelayMs"/> later, so usually in a
+    /// second GET) have both been polled: the next GET carries only what the test causes.
+    /// </summary>
+    protected async Task<(string Sid, string SocketId)> ConnectSocketIOPollingAsync()
+    {
+        string sid = await SocketIOPolling.OpenAsync();
+        Assert.That(await SocketIOPolling.PushAsync(sid, "40"), Is.EqualTo((HttpStatusCode.OK, "ok")));
+        var records = new List<string>();
+        while (!records.Contains("42[\"auth\",{}]"))
+        {
+            var (status, body) = await SocketIOPolling.PollAsync(sid);
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+            records.AddRange(body.Split('\u001e'));
+        }
+
+        Assert.That(records[0], Does.StartWith("40{"));
+        using var payload = JsonDocument.Parse(records[0][2..]);
+        return (sid, payload.RootElement.GetProperty("sid").GetString()!);
     }
 
     /// <summary>The host echoes <c>message</c> as <c>message-back</c>: proof that a connection still works.</summary>

@@ -74,6 +74,29 @@ public sealed class EngineWebSocketClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True when the server switches protocols and then closes the WebSocket before sending anything, as Node answers
+    /// a WebSocket for a session that has upgraded already; false when it refuses the upgrade at the HTTP level (the
+    /// suite's <c>ws</c> client then throws "Unexpected server response") or sends a message first.
+    /// </summary>
+    public static async Task<bool> IsAcceptedThenClosedAsync(Uri uri)
+    {
+        EngineWebSocketClient client;
+        try
+        {
+            client = await ConnectAsync(uri);
+        }
+        catch (WebSocketException)
+        {
+            return false;
+        }
+
+        await using (client)
+        {
+            return (await client.ReceiveAsync()).IsClosed;
+        }
+    }
+
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
     public Task SendAsync(byte[] bytes) => SendAsync(bytes, WebSocketMessageType.Binary);

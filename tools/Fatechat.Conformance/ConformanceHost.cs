@@ -14,6 +14,15 @@ public static class ConformanceHost
     public const int PingIntervalMs = 300;
     public const int PingTimeoutMs = 200;
 
+    /// <summary>
+    /// How long a connection handler waits before it emits <c>auth</c>. The suites' client (<c>ws</c> 8.5) emits
+    /// every frame of one TCP read at once, and a test adds its next listener only after its <c>await</c>: a frame
+    /// that shares a read with the CONNECT reply is lost. Frames written a few microseconds apart share one read
+    /// (Node's reference server, which writes them one event-loop turn apart, loses this race too on a busy
+    /// machine); a pause of milliseconds lets the client read the reply alone.
+    /// </summary>
+    public const int AuthDelayMs = 10;
+
     /// <param name="url">Where to listen.</param>
     /// <param name="args">Host arguments.</param>
     /// <param name="connectionDoor">
@@ -43,14 +52,24 @@ public static class ConformanceHost
         app.MapEngineIO(app.Services.GetRequiredService<EngineIOServer>());
 
         var io = app.Services.GetRequiredService<SocketIOServer>();
-        io.OnConnection(socket =>
+        io.OnConnection(async socket =>
         {
-            socket.Emit("auth", socket.Handshake.Auth);
             socket.On("message", (args, _) => socket.Emit("message-back", args));
             socket.On("message-with-ack", (args, ack) => ack?.Send(args));
+            await EmitAuthAsync(socket);
         });
-        io.Of("/custom").OnConnection(socket => socket.Emit("auth", socket.Handshake.Auth));
+        io.Of("/custom").OnConnection(EmitAuthAsync);
         return app;
+    }
+
+    /// <summary>
+    /// The suites' <c>socket.emit("auth", socket.handshake.auth)</c>, after <see cref="AuthDelayMs"/>. The socket's
+    /// events wait for its connection handlers (ordered dispatch), so no reply can overtake the <c>auth</c> event.
+    /// </summary>
+    private static async Task EmitAuthAsync(SocketIOSocket socket)
+    {
+        await Task.Delay(AuthDelayMs);
+        socket.Emit("auth", socket.Handshake.Auth);
     }
 
     private static EngineIOOptions Heartbeat(string path) => new()

@@ -149,7 +149,7 @@ internal static class PollingTransport
     /// <summary>
     /// Answers a GET, in the order Node's polling transport does:
     /// 1. closed for an error, a timeout or by the client: the queue is dropped; "1" (or "6" after the
-    ///    client's own close) tells the client;
+    ///    client's own close, which this GET may have raced) tells the client;
     /// 2. frames queued: they all go, in one payload (a draining session closes on the next GET);
     /// 3. closed by the server and nothing left: the close packet, after a noop when this GET came after the close;
     /// 4. nothing queued: released by an upgrade, a noop.
@@ -157,10 +157,16 @@ internal static class PollingTransport
     private static async Task WritePayloadAsync(HttpContext context, EngineConnection connection, bool closedBefore)
     {
         var payload = PollingPayloadWriter.For(connection);
-        if (!connection.IsOpen && !connection.IsDraining)
+        bool closedByClient = connection.CloseReason == CloseReasons.TransportClose;
+        if (!connection.IsOpen && (!connection.IsDraining || closedByClient))
         {
-            var last = connection.CloseReason == CloseReasons.TransportClose ? OutboundFrame.Noop : OutboundFrame.Close;
+            var last = closedByClient ? OutboundFrame.Noop : OutboundFrame.Close;
             payload.Add(last.Payload, isBinary: false);
+            if (connection.IsDraining)
+            {
+                connection.FinishDraining();
+            }
+
             await WriteAsync(context, payload);
             return;
         }

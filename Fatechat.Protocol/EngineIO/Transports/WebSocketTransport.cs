@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.WebSockets;
 
 namespace Fatechat.Protocol.EngineIO.Transports;
 
@@ -11,11 +12,17 @@ internal static class WebSocketTransport
 {
     /// <summary>
     /// Runs what <see cref="Admission.Decide"/> admitted, once either door has answered 101: a new session on this
-    /// WebSocket, or the upgrade of the polling session it names.
+    /// WebSocket, the upgrade of the polling session it names, or a close for a session that cannot take it.
     /// </summary>
     public static async Task ServeAsync(EngineIOServer server, Admission admission, EngineRequest request, WebSocketConnection socket)
     {
         var options = server.Options;
+        if (admission.Kind == AdmissionKind.CloseWebSocket)
+        {
+            await CloseAtOnceAsync(socket, options.MaxPayload, server.CloseGracePeriod);
+            return;
+        }
+
         if (admission.Session is { } upgrading)
         {
             try
@@ -69,6 +76,31 @@ internal static class WebSocketTransport
 
         connection.CompleteUpgrade();
         await RunSessionAsync(connection, socket, ReadOnlyMemory<byte>.Empty, maxPayload);
+    }
+
+    /// <summary>
+    /// Sends the close frame (on the connection door the 101 leaves with it), then waits a moment for the client's
+    /// own close frame, after which the server ends the TCP connection (RFC 6455 §7.1.1).
+    /// </summary>
+    private static async Task CloseAtOnceAsync(WebSocketConnection socket, int maxPayload, TimeSpan grace)
+    {
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, timeout.Token);
+            while (true)
+            {
+                using var message = await socket.ReceiveAsync(maxPayload, timeout.Token);
+                if (message.IsEnd)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (IsTransportFailure(exception))
+        {
+            // The client left first, or never answered the close: either way the connection ends here.
+        }
     }
 
     private static async Task<bool> ProbeAsync(EngineConnection connection, WebSocketConnection socket, int maxPayload, CancellationToken cancellation)
