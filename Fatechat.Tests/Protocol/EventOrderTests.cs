@@ -122,11 +122,20 @@ public sealed class EventOrderTests : ConformanceHostFixture
         await flooder.SendAsync($"42{Ordered},1[\"hold\",\"x\"]");
         await AsyncTimeout.UntilAsync(() => Journal(socketId).Contains("hold"), "the first handler runs");
 
-        for (int i = 0; i <= Io.Options.MaxQueuedEvents; i++)
+        int sent = 0;
+        try
         {
-            await flooder.SendAsync($"42{Ordered}[\"after\",\"x\"]");
+            for (; sent <= Io.Options.MaxQueuedEvents; sent++)
+            {
+                await flooder.SendAsync($"42{Ordered}[\"after\",\"x\"]");
+            }
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException)
+        {
+            // The server may close while the last frames are still on their way: a broken pipe is that close.
         }
 
+        Assert.That(sent, Is.GreaterThanOrEqualTo(Io.Options.MaxQueuedEvents), "the connection stayed open while at most MaxQueuedEvents waited");
         await flooder.WaitForCloseAsync(TimeSpan.FromSeconds(10));
         Assert.That(Journal(socketId), Does.Contain("hold cancelled"));
         Assert.That(Journal(socketId), Does.Not.Contain("after"), "nothing that waited ran");
