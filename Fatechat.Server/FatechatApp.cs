@@ -15,7 +15,7 @@ namespace Fatechat.Server;
 /// </summary>
 public static class FatechatApp
 {
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -23,6 +23,7 @@ public static class FatechatApp
             ContentRootPath = ContentRootLocator.Find(args),
         });
         builder.AddFatechatConfiguration(args).AddFatechatListener();
+        configure?.Invoke(builder);
         // WebSockets are served below Kestrel's HTTP layer; everything else goes through the pipeline below.
         builder.WebHost.UseSocketIOWebSockets();
 

@@ -1,14 +1,19 @@
-using Microsoft.Extensions.Options;
+using Fatechat.Server.Hosting;
 
 // Everything is wired in FatechatApp, so that tests start exactly this server.
+WebApplication app;
 try
 {
-    Fatechat.Server.FatechatApp.Build(args).Run();
-    return 0;
+    app = Fatechat.Server.FatechatApp.Build(args, builder => builder.Logging.HoldBackStartupErrors());
+    app.Start();
+    StartupFailure.Started();
 }
-catch (Exception e) when (e is OptionsValidationException or Fatechat.Server.Hosting.FatechatConfigurationException)
+catch (Exception e)
 {
-    // A configuration mistake deserves one readable line, not a stack trace.
-    Console.Error.WriteLine($"fatechat: invalid configuration: {e.Message}");
+    // A bad setting, a taken port, an unreachable backend: one readable line, not a stack trace.
+    Console.Error.WriteLine($"fatechat: cannot start: {StartupFailure.Describe(e)}");
     return 1;
 }
+
+app.WaitForShutdown();
+return 0;

@@ -40,7 +40,6 @@ internal static class ChatSockets
         services.AddSingleton<ChatSocketEvents>();
         services.AddSingleton<PrivateMessageEvents>();
         services.AddSingleton<IChatDelivery, SocketIOChatDelivery>();
-        services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new DeliveryLog(sp.GetRequiredService<IChatBus>(), sp.GetRequiredService<TimeProvider>())
         {
             // Records are kept a little longer than a session can wait to come back.

@@ -29,8 +29,16 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         _topics = topics;
         _loggers = loggers;
         _logger = loggers.CreateLogger<KafkaChatBus>();
+        var clientLog = new KafkaClientLog(_logger);
         _producer = new ProducerBuilder<string, byte[]>(configs.Producer())
-            .SetErrorHandler((_, error) => LogProducerError(error.Code, error.Reason))
+            .SetLogHandler((_, message) => clientLog.OnLog(message))
+            .SetErrorHandler((_, error) =>
+            {
+                if (clientLog.ShouldLog(error.Code, out int _))
+                {
+                    LogProducerError(error.Code, error.Reason);
+                }
+            })
             .Build();
     }
 

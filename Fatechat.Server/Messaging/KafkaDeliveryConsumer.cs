@@ -60,8 +60,16 @@ internal sealed partial class KafkaDeliveryConsumer(KafkaClientConfigs configs, 
         var stop = _stop.Token;
         try
         {
+            var clientLog = new KafkaClientLog(logger);
             using var consumer = new ConsumerBuilder<Ignore, byte[]>(configs.Delivery())
-                .SetErrorHandler((_, error) => LogClientError(configs.DeliveryGroupId, error.Code, error.Reason))
+                .SetLogHandler((_, message) => clientLog.OnLog(message))
+                .SetErrorHandler((_, error) =>
+                {
+                    if (clientLog.ShouldLog(error.Code, out int _))
+                    {
+                        LogClientError(configs.DeliveryGroupId, error.Code, error.Reason);
+                    }
+                })
                 .SetPartitionsAssignedHandler((c, partitions) =>
                 {
                     var offsets = partitions.Select(p => new TopicPartitionOffset(p, StartOffset(c, p))).ToList();

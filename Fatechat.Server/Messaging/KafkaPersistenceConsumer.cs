@@ -23,8 +23,16 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
     /// <summary>Runs until <paramref name="stop"/> is cancelled (then commits and leaves the group) or a fatal client error.</summary>
     public void Run(Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken stop)
     {
+        var clientLog = new KafkaClientLog(logger);
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(configs.Persistence())
-            .SetErrorHandler((_, error) => LogClientError(configs.Options.PersistenceGroupId, error.Code, error.Reason))
+            .SetLogHandler((_, message) => clientLog.OnLog(message))
+                .SetErrorHandler((_, error) =>
+                {
+                    if (clientLog.ShouldLog(error.Code, out int _))
+                    {
+                        LogClientError(configs.Options.PersistenceGroupId, error.Code, error.Reason);
+                    }
+                })
             .SetPartitionsRevokedHandler((c, _) => Commit(c))
             .SetPartitionsLostHandler((_, partitions) => LogPartitionsLost(string.Join(", ", partitions)))
             .Build();

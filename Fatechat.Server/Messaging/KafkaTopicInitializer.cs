@@ -34,7 +34,17 @@ public sealed partial class KafkaTopicInitializer(KafkaClientConfigs configs, IL
         var options = configs.Options;
         var timeout = TimeSpan.FromSeconds(options.StartupTimeoutSeconds);
         string[] wanted = [options.MessagesTopic, options.EventsTopic];
-        using var admin = new AdminClientBuilder(configs.Admin()).Build();
+        var clientLog = new KafkaClientLog(logger);
+        using var admin = new AdminClientBuilder(configs.Admin())
+            .SetLogHandler((_, message) => clientLog.OnLog(message))
+            .SetErrorHandler((_, error) =>
+            {
+                if (clientLog.ShouldLog(error.Code, out int _))
+                {
+                    LogAdminError(error.Code, error.Reason);
+                }
+            })
+            .Build();
 
         var missing = MissingTopics(admin, wanted, timeout, options.BootstrapServers);
         if (missing.Count == 0)
@@ -97,6 +107,9 @@ public sealed partial class KafkaTopicInitializer(KafkaClientConfigs configs, IL
     }
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Kafka admin client reports {Code}: {Reason}")]
+    private partial void LogAdminError(ErrorCode code, string reason);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Created Kafka topics {Topics} with {Partitions} partitions")]
     private partial void LogTopicsCreated(string topics, int partitions);
