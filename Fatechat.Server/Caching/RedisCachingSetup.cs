@@ -41,7 +41,17 @@ internal static class RedisCachingSetup
         }
 
         services.TryAddSingleton<RedisKeys>();
+        // One check however many components use the connection.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IReadinessCheck, RedisReadinessCheck>());
         services.TryAddSingleton<IConnectionMultiplexer>(sp =>
             RedisConnector.Connect(connection, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Fatechat.Server.Caching.Redis")));
     }
+}
+
+/// <summary>Redis answers a PING on the shared connection.</summary>
+internal sealed class RedisReadinessCheck(IConnectionMultiplexer redis) : Hosting.IReadinessCheck
+{
+    public string Name => "redis";
+
+    public async Task CheckAsync(CancellationToken cancellationToken) => await redis.GetDatabase().PingAsync();
 }

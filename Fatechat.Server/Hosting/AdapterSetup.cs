@@ -19,6 +19,10 @@ internal static class AdapterSetup
         {
             case ProvidersOptions.Sqlite:
                 services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<ContentPaths>().SqlitePath));
+                services.AddSingleton<IReadinessCheck>(sp => new ReadinessCheck("storage", async ct =>
+                {
+                    await using var connection = await sp.GetRequiredService<SqliteDatabase>().OpenAsync(ct);
+                }));
                 services.AddSingleton<ISchemaMigrator, SqliteSchemaMigrator>();
                 services.AddSingleton<IUserRepository, SqliteUserRepository>();
                 services.AddSingleton<IRoomRepository, SqliteRoomRepository>();

@@ -75,6 +75,21 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         }
     }
 
+    /// <summary>
+    /// Throws unless a broker answers a metadata request for the messages topic on the producer's own connections
+    /// (what <c>/ready</c> asks: a send would wait for the same brokers).
+    /// </summary>
+    public Task CheckBrokersAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        var metadata = admin.GetMetadata(_codec.MessagesTopic, TimeSpan.FromSeconds(2));
+        var topic = metadata.Topics.SingleOrDefault();
+        if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
+        {
+            throw new KafkaException(topic?.Error ?? new Error(ErrorCode.UnknownTopicOrPart, $"no metadata for {_codec.MessagesTopic}"));
+        }
+    }, cancellationToken);
+
     /// <summary>Offsets of the messages topic are the same for every node.</summary>
     public string PositionScope => "k" + _codec.MessagesTopic;
 

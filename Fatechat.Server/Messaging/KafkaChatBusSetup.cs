@@ -22,6 +22,8 @@ internal static class KafkaChatBusSetup
         services.AddSingleton<KafkaTopicInitializer>();
         services.AddSingleton<KafkaChatBus>();
         services.AddSingleton<IChatBus>(sp => sp.GetRequiredService<KafkaChatBus>());
+        services.AddSingleton<Hosting.IReadinessCheck>(sp => new Hosting.ReadinessCheck("kafka",
+            ct => sp.GetRequiredService<KafkaChatBus>().CheckBrokersAsync(ct)));
         services.AddHostedService<KafkaChatBusStartup>();
         return services;
     }

@@ -22,6 +22,13 @@ internal static class MySqlStorageSetup
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         services.AddSingleton<MySqlDatabase>();
+        services.AddSingleton<Hosting.IReadinessCheck>(sp => new Hosting.ReadinessCheck("storage", async ct =>
+        {
+            await using var connection = await sp.GetRequiredService<MySqlDatabase>().OpenAsync(ct);
+            await using var ping = connection.CreateCommand();
+            ping.CommandText = "SELECT 1";
+            await ping.ExecuteScalarAsync(ct);
+        }));
         services.AddSingleton<NodeAppImporter>();
         services.AddSingleton<ISchemaMigrator, MySqlSchemaMigrator>();
         services.AddSingleton<IUserRepository, MySqlUserRepository>();

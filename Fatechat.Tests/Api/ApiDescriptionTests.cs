@@ -34,7 +34,7 @@ public sealed partial class ApiDescriptionTests
     public void DocumentNamesEveryMappedRestEndpoint()
     {
         var mapped = _server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api", StringComparison.Ordinal) || raw == "/health"))
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api", StringComparison.Ordinal) || raw is "/health" or "/ready"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
             .ToHashSet();
 
@@ -49,7 +49,7 @@ public sealed partial class ApiDescriptionTests
             Is.EqualTo("bearer"));
         foreach (var (operation, body) in DocumentedOperations())
         {
-            bool isPublic = operation is "POST /api/register" or "POST /api/login" or "GET /health";
+            bool isPublic = operation is "POST /api/register" or "POST /api/login" or "GET /health" or "GET /ready";
             Assert.That(body.TryGetProperty("security", out _), Is.EqualTo(!isPublic), operation);
             var statuses = body.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
             if (!isPublic)
