@@ -46,6 +46,10 @@ public sealed class RecoveryAcrossNodesTests
     public async Task AClientBackOnTheOtherNodeIsRecovered()
     {
         var (nodeA, _, script) = await StartAsync("other");
+        // Both nodes run on every real backend here: each one answers /ready for all three.
+        var ready = await nodeA.GetAsync("/ready", token: "");
+        Assert.That(ready.GetProperty("checks").EnumerateObject().Select(c => $"{c.Name}={c.Value.GetString()}"),
+            Is.EquivalentTo(new[] { "storage=ok", "redis=ok", "kafka=ok" }), ready.ToString());
         RecoveryTests.AssertRecovered(await DoneAsync(script));
         Assert.That(nodeA.HasExited, Is.False);
     }
