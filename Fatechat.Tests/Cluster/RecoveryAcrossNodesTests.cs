@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Fatechat.KafkaMock;
-using Fatechat.Tests.Adapters;
-using Fatechat.Tests.Adapters.MySql;
 using Fatechat.Tests.Interop;
 using Fatechat.Tests.Realtime;
-using Fatechat.Tests.Support;
 
 namespace Fatechat.Tests.Cluster;
 
@@ -16,32 +12,8 @@ namespace Fatechat.Tests.Cluster;
 [TestFixture]
 [NonParallelizable]
 [CancelAfter(240_000)]
-public sealed class RecoveryAcrossNodesTests
+public sealed class RecoveryAcrossNodesTests : ClusterFixture
 {
-    private readonly List<IDisposable> _processes = [];
-    private MySqlTestDatabase? _database;
-    private string _redisPrefix = "";
-
-    [TearDown]
-    public async Task StopEverything()
-    {
-        for (var i = _processes.Count - 1; i >= 0; i--)
-        {
-            _processes[i].Dispose();
-        }
-
-        _processes.Clear();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        if (_redisPrefix.Length > 0)
-        {
-            await TwoNodeTests.DeleteRedisKeysAsync(_redisPrefix);
-        }
-    }
-
     [Test]
     public async Task AClientBackOnTheOtherNodeIsRecovered()
     {
@@ -68,16 +40,7 @@ public sealed class RecoveryAcrossNodesTests
 
     private async Task<(FatechatNode A, FatechatNode B, ClusterProcess Script)> StartAsync(string then)
     {
-        var redis = RealServices.RequireRedis();
-        _database = await MySqlTestDatabase.CreateAsync();
-        await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
-        var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
-        _processes.Add(kafka);
-        _redisPrefix = $"fatechat-recovery-{Guid.NewGuid():N}:";
-        var environment = TwoNodeTests.NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, presenceTtlSeconds: 3);
-        var nodeA = await StartNodeAsync("recovery-a", environment);
-        var nodeB = await StartNodeAsync("recovery-b", environment);
-
+        var (nodeA, nodeB) = await StartTwoNodesAsync(presenceTtlSeconds: 3);
         var alice = $"alice-{Guid.NewGuid():N}@example.test";
         var bob = $"bob-{Guid.NewGuid():N}@example.test";
         var aliceToken = await nodeA.RegisterAsync(alice);
@@ -89,15 +52,8 @@ public sealed class RecoveryAcrossNodesTests
             [Path.Combine(InteropPaths.RepoRoot, "Fatechat.Tests", "Realtime", "node", "recovery.mjs"),
              nodeA.BaseAddress.ToString().TrimEnd('/'), nodeB.BaseAddress.ToString().TrimEnd('/'), room, alice, aliceToken, bob, bobToken, then],
             InteropPaths.RepoRoot);
-        _processes.Add(script);
+        Started(script);
         return (nodeA, nodeB, script);
-    }
-
-    private async Task<FatechatNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string?> environment)
-    {
-        var node = await FatechatNode.StartAsync(nodeId, FreePort.Next(), environment);
-        _processes.Add(node);
-        return node;
     }
 
     private static async Task<JsonElement> DoneAsync(ClusterProcess script)

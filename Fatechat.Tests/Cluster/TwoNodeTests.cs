@@ -1,11 +1,8 @@
 using System.Text.Json;
-using Fatechat.KafkaMock;
 using Fatechat.Tests.Adapters;
-using Fatechat.Tests.Adapters.MySql;
 using Fatechat.Tests.Interop;
 using Fatechat.Tests.Support;
 using MySqlConnector;
-using StackExchange.Redis;
 
 namespace Fatechat.Tests.Cluster;
 
@@ -18,41 +15,16 @@ namespace Fatechat.Tests.Cluster;
 [TestFixture]
 [NonParallelizable]
 [CancelAfter(300_000)]
-public sealed class TwoNodeTests
+public sealed class TwoNodeTests : ClusterFixture
 {
     private const int PresenceTtlSeconds = 3;
     private static readonly TimeSpan GhostBound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StoreDeadline = TimeSpan.FromSeconds(30);
 
-    private readonly List<IDisposable> _processes = [];
-    private MySqlTestDatabase? _database;
-    private string _redisPrefix = "";
-
-    [TearDown]
-    public async Task StopEverything()
-    {
-        // Every process this test started, by PID, newest first; then the data it left.
-        for (var i = _processes.Count - 1; i >= 0; i--)
-        {
-            _processes[i].Dispose();
-        }
-
-        _processes.Clear();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        if (_redisPrefix.Length > 0)
-        {
-            await DeleteRedisKeysAsync(_redisPrefix);
-        }
-    }
-
     [Test]
     public async Task ClientsOnTwoNodesChatInOneRoomAndNodeAKeepsServingAfterNodeBIsKilled()
     {
-        var (nodeA, nodeB) = await StartTwoNodesAsync();
+        var (nodeA, nodeB) = await StartTwoNodesAsync(PresenceTtlSeconds);
 
         var alice = $"alice-{Guid.NewGuid():N}@example.test";
         var bob = $"bob-{Guid.NewGuid():N}@example.test";
@@ -67,7 +39,7 @@ public sealed class TwoNodeTests
             [Path.Combine(InteropPaths.RepoRoot, "Fatechat.Tests", "Cluster", "node", "two-node-chat.mjs"),
              nodeA.BaseAddress.ToString(), nodeB.BaseAddress.ToString(), room, alice, aliceToken, bob, bobToken],
             InteropPaths.RepoRoot);
-        _processes.Add(clients);
+        Started(clients);
 
         var chatted = Phase(await clients.WaitForLineAsync(IsPhase, "the chat phase", TimeSpan.FromSeconds(90)), "chatted", clients);
         string[] both = [.. new[] { alice, bob }.Order(StringComparer.Ordinal)];
@@ -120,7 +92,7 @@ public sealed class TwoNodeTests
     [Test]
     public async Task ASendRetriedOnTheOtherNodeIsStoredAndDeliveredOnceWithTheFirstId()
     {
-        var (nodeA, nodeB) = await StartTwoNodesAsync();
+        var (nodeA, nodeB) = await StartTwoNodesAsync(PresenceTtlSeconds);
         var alice = $"alice-{Guid.NewGuid():N}@example.test";
         var bob = $"bob-{Guid.NewGuid():N}@example.test";
         var aliceToken = await nodeA.RegisterAsync(alice);
@@ -132,7 +104,7 @@ public sealed class TwoNodeTests
             [Path.Combine(InteropPaths.RepoRoot, "Fatechat.Tests", "Cluster", "node", "two-node-retries.mjs"),
              nodeA.BaseAddress.ToString(), nodeB.BaseAddress.ToString(), room, alice, aliceToken, bob, bobToken],
             InteropPaths.RepoRoot);
-        _processes.Add(clients);
+        Started(clients);
 
         var r = Phase(await clients.WaitForLineAsync(IsPhase, "the retries phase", TimeSpan.FromSeconds(120)), "retried", clients);
         TestContext.Out.WriteLine($"sends of each retried packet: {r.GetProperty("sends")}");
@@ -172,49 +144,6 @@ public sealed class TwoNodeTests
     }
 
     /// <summary>MariaDB (a database of its own), Redis (a key prefix of its own), a Kafka mock process, then node A and node B.</summary>
-    private async Task<(FatechatNode A, FatechatNode B)> StartTwoNodesAsync()
-    {
-        var redis = RealServices.RequireRedis();
-        _database = await MySqlTestDatabase.CreateAsync();
-        await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
-        var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
-        _processes.Add(kafka);
-        TestContext.Out.WriteLine($"kafka mock: pid {kafka.ProcessId}, {kafka.BootstrapServers}");
-
-        _redisPrefix = $"fatechat-cluster-{Guid.NewGuid():N}:";
-        var environment = NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, PresenceTtlSeconds);
-
-        // One after the other, as docker-compose does: the first node applies the schema migrations.
-        var nodeA = await StartNodeAsync("cluster-a", environment);
-        var nodeB = await StartNodeAsync("cluster-b", environment);
-        return (nodeA, nodeB);
-    }
-
-    /// <summary>The environment of a cluster node as the tests run it: shared MariaDB database, Redis prefix and Kafka mock.</summary>
-    internal static Dictionary<string, string?> NodeEnvironment(string database, string redis, string kafka, string redisPrefix, int presenceTtlSeconds) => new()
-    {
-        ["MYSQL_CONNECTION"] = new MySqlConnectionStringBuilder(RealServices.MySqlConnection) { Database = database }.ConnectionString,
-        ["REDIS_CONNECTION"] = redis,
-        ["KAFKA_BOOTSTRAP_SERVERS"] = kafka,
-        ["JWT_SECRET"] = $"cluster-test-secret-{Guid.NewGuid():N}",
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["FATECHAT__Redis__KeyPrefix"] = redisPrefix,
-        // A dead node's presence expires after this; its persistence partitions move after the session timeout.
-        ["FATECHAT__Redis__PresenceTtlSeconds"] = $"{presenceTtlSeconds}",
-        ["FATECHAT__Kafka__SessionTimeoutMs"] = "6000",
-        ["FATECHAT__Kafka__FetchWaitMaxMs"] = "10",
-        ["FATECHAT__Auth__BcryptWorkFactor"] = "4",
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
-
-    private async Task<FatechatNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string?> environment)
-    {
-        var node = await FatechatNode.StartAsync(nodeId, FreePort.Next(), environment);
-        _processes.Add(node);
-        TestContext.Out.WriteLine($"node {nodeId}: pid {node.Pid} at {node.BaseAddress}");
-        return node;
-    }
-
     private static bool IsPhase(string line) => line.StartsWith("{\"phase\":", StringComparison.Ordinal);
 
     private static JsonElement Phase(string line, string expected, ClusterProcess clients)
@@ -237,7 +166,7 @@ public sealed class TwoNodeTests
         var deadline = DateTime.UtcNow + StoreDeadline;
         while (true)
         {
-            await using var connection = await _database!.Database.OpenAsync(CancellationToken.None);
+            await using var connection = await Database.Database.OpenAsync(CancellationToken.None);
             await using var command = new MySqlCommand("SELECT id, message_text FROM messages WHERE room_name = @room", connection);
             command.Parameters.AddWithValue("@room", room);
             var rows = new List<(string, string)>();
@@ -277,29 +206,9 @@ public sealed class TwoNodeTests
     /// <summary>Runs a <c>SELECT COUNT(*)</c> whose one parameter is <c>@value</c>.</summary>
     private async Task<long> CountAsync(string sql, string value)
     {
-        await using var connection = await _database!.Database.OpenAsync(CancellationToken.None);
+        await using var connection = await Database.Database.OpenAsync(CancellationToken.None);
         await using var command = new MySqlCommand(sql, connection);
         command.Parameters.AddWithValue("@value", value);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
-
-    internal static async Task DeleteRedisKeysAsync(string prefix)
-    {
-        try
-        {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(RealServices.RedisConnection);
-            var database = redis.GetDatabase();
-            foreach (var server in redis.GetServers())
-            {
-                await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
-                {
-                    await database.KeyDeleteAsync(key);
-                }
-            }
-        }
-        catch (RedisException e)
-        {
-            TestContext.Out.WriteLine($"could not delete Redis keys {prefix}*: {e.Message}");
-        }
     }
 }

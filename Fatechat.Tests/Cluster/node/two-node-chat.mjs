@@ -4,42 +4,12 @@
 //   {"phase":"chatted", ...}  both joined, exchanged room messages and a private message across the nodes;
 //   then waits for a line on stdin (the test kills node B meanwhile) and
 //   {"phase":"done", ...}     how long Bob stayed in A's online list, and whether A still serves Alice.
-import { io } from "socket.io-client";
 import { createInterface } from "node:readline";
+import { fail, print, recordingClient as client, waitFor, watchdog } from "./phases.mjs";
 
 const [urlA, urlB, room, aliceMail, aliceToken, bobMail, bobToken] = process.argv.slice(2);
-const print = (line) => process.stdout.write(JSON.stringify(line) + "\n");
-const fail = (error) => {
-  print({ phase: "error", error: String(error?.stack ?? error) });
-  process.exit(1);
-};
-setTimeout(() => fail("watchdog: the scenario took over 150 s"), 150_000).unref();
+watchdog(150_000);
 
-/** A connected client that records every event it receives. */
-async function client(url, token, options) {
-  const socket = io(url, { auth: { token }, reconnection: false, timeout: 10_000, ...options });
-  socket.received = [];
-  socket.onAny((event, ...args) => socket.received.push({ event, payload: args[0] }));
-  await new Promise((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("connect_error", (e) => reject(new Error(`connect to ${url}: ${e.message}`)));
-  });
-  return socket;
-}
-
-/** Resolves with the first recorded event (past or future) that matches, or rejects after ms. */
-function waitFor(socket, what, match, ms = 15_000) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      const found = socket.received.find(match);
-      if (found) return resolve(found);
-      if (Date.now() - started > ms) return reject(new Error(`no ${what} within ${ms} ms; got ${JSON.stringify(socket.received).slice(0, 2000)}`));
-      setTimeout(check, 20);
-    };
-    check();
-  });
-}
 
 function emitWithAck(socket, event, payload, ms = 10_000) {
   return socket.timeout(ms).emitWithAck(event, payload);

@@ -4,40 +4,16 @@
 // `ackTimeout`: the proxy holds her ack back until Bob has the message, then cuts the connection and sends her
 // reconnect to node B, where the client resends the packet (before rejoining the room). Then the same for a private
 // message, from B back to A; then one send made on both nodes at once. Prints one line {"phase":"retried", ...}.
-import { io } from "socket.io-client";
+import { fail, print, recordingClient, waitFor as waitForWithin, watchdog } from "./phases.mjs";
 import { stallingProxy } from "../../Realtime/node/stalling-proxy.mjs";
 
 const [urlA, urlB, room, aliceMail, aliceToken, bobMail, bobToken] = process.argv.slice(2);
-const print = (line) => process.stdout.write(JSON.stringify(line) + "\n");
-const fail = (error) => {
-  print({ phase: "error", error: String(error?.stack ?? error) });
-  process.exit(1);
-};
-setTimeout(() => fail("watchdog: the scenario took over 120 s"), 120_000).unref();
+watchdog(120_000);
 
-async function client(url, token, options = {}) {
-  const socket = io(url, { forceNew: true, auth: { token }, transports: ["websocket"], reconnection: false, timeout: 10_000, ...options });
-  socket.received = [];
-  socket.onAny((event, ...args) => socket.received.push({ event, payload: args[0] }));
-  await new Promise((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("connect_error", (e) => reject(new Error(`connect to ${url}: ${e.message}`)));
-  });
-  return socket;
-}
 
-function waitFor(socket, what, match, ms = 20_000) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      const found = socket.received.find(match);
-      if (found) return resolve(found);
-      if (Date.now() - started > ms) return reject(new Error(`no ${what} within ${ms} ms; got ${JSON.stringify(socket.received).slice(0, 2000)}`));
-      setTimeout(check, 20);
-    };
-    check();
-  });
-}
+/** WebSocket only, a manager of its own: the proxy must see each client's connections apart. */
+const client = (url, token, options = {}) => recordingClient(url, token, { forceNew: true, transports: ["websocket"], ...options });
+const waitFor = (socket, what, match, ms = 20_000) => waitForWithin(socket, what, match, ms);
 
 const roomText = (text) => (e) => e.event === "receiveMessage" && e.payload?.messageText === text;
 const privateText = (text) => (e) => e.event === "receivePrivateMessage" && e.payload?.messageText === text;

@@ -4,24 +4,9 @@
 // JSON line; ChatSocketEventsTests asserts on it.
 import { io, next, partial, run, url, args } from "../../Interop/node/common.mjs";
 import { stallingProxy } from "./stalling-proxy.mjs";
+import { rest, uniq, user } from "./chat-rest.mjs";
 
 const scenario = args[0];
-const uniq = Math.random().toString(36).slice(2, 10);
-
-async function rest(method, path, body, token) {
-  const headers = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function user(name) {
-  const email = `${name}-${uniq}@example.test`;
-  const { token } = await rest("POST", "/api/register", { email, password: "correct horse" });
-  return { email, token };
-}
 
 async function room(token, name = `room-${uniq}-${Math.random().toString(36).slice(2, 6)}`) {
   return rest("POST", "/api/chat", { name }, token);

@@ -5,6 +5,7 @@
 // Prints what was observed as one JSON line; EveryClientTests asserts on it.
 import { createRequire } from "node:module";
 import { next, partial, run, url, args } from "../../Interop/node/common.mjs";
+import { rest, uniq, user } from "./chat-rest.mjs";
 
 const require = createRequire(import.meta.url);
 const clients = {
@@ -13,23 +14,7 @@ const clients = {
   v4: require("socket.io-client"),
 };
 const [version, mode] = args;
-const uniq = Math.random().toString(36).slice(2, 10);
 const events = ["receiveMessage", "onlineUsers", "recentMessages", "receivePrivateMessage", "error"];
-
-async function rest(method, path, body, token) {
-  const headers = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function user(name) {
-  const email = `${name}-${uniq}@example.test`;
-  const { token } = await rest("POST", "/api/register", { email, password: "correct horse" });
-  return { email, token };
-}
 
 /**
  * The options each version needs for the token: over polling-only the raw token in the authorization header, as

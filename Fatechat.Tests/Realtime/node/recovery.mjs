@@ -10,14 +10,10 @@
 import net from "node:net";
 import { io } from "socket.io-client";
 import { createInterface } from "node:readline";
+import { fail, print, watchdog } from "../../Cluster/node/phases.mjs";
 
 const [aliceUrl, bobUrl, room, aliceMail, aliceToken, bobMail, bobToken, then] = process.argv.slice(2);
-const print = (line) => process.stdout.write(JSON.stringify(line) + "\n");
-const fail = (error) => {
-  print({ phase: "error", error: String(error?.stack ?? error) });
-  process.exit(1);
-};
-setTimeout(() => fail("watchdog: the scenario took over 100 s"), 100_000).unref();
+watchdog(100_000);
 const ms = (t) => new Promise((r) => setTimeout(r, t));
 
 /** The balancer: forwards each connection to the current target; closed, it refuses them all. */

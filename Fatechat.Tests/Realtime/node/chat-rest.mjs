@@ -1,0 +1,22 @@
+// The REST calls the chat scripts make before they open sockets: registered users and rooms of their own.
+import { url } from "../../Interop/node/common.mjs";
+
+/** Names unique to this run of the script, so that scripts can share one server. */
+export const uniq = Math.random().toString(36).slice(2, 10);
+
+/** A JSON request to the server under test; throws with the status and body when it is refused. */
+export async function rest(method, path, body, token) {
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Registers `<name>-<uniq>@example.test` and returns its e-mail and token. */
+export async function user(name) {
+  const email = `${name}-${uniq}@example.test`;
+  const { token } = await rest("POST", "/api/register", { email, password: "correct horse" });
+  return { email, token };
+}
