@@ -4,7 +4,7 @@
 // JSON line; ChatSocketEventsTests asserts on it.
 import { io, next, partial, run, url, args } from "../../Interop/node/common.mjs";
 import { stallingProxy } from "./stalling-proxy.mjs";
-import { rest, uniq, user } from "./chat-rest.mjs";
+import { isText, rest, uniq, user, waitFor } from "./chat-helpers.mjs";
 
 const scenario = args[0];
 
@@ -25,18 +25,7 @@ async function connect(options) {
 const asAlice = (token) => ({ transports: ["polling", "websocket"], extraHeaders: { Authorization: token } });
 const asBob = (token) => ({ transports: ["websocket"], auth: { token } });
 
-/** Waits until the socket has received an event matching the predicate. */
-async function waitFor(socket, predicate, what, ms = 5_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = socket.received.find(predicate);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no ${what} within ${ms} ms; got ${JSON.stringify(socket.received).slice(0, 2000)}`);
-}
 
-const isText = (text) => (e) => e.event === "receiveMessage" && e.payload[0]?.messageText === text;
 const ms = (t) => new Promise((r) => setTimeout(r, t));
 
 const scenarios = {

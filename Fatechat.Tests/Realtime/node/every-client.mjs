@@ -5,7 +5,7 @@
 // Prints what was observed as one JSON line; EveryClientTests asserts on it.
 import { createRequire } from "node:module";
 import { next, partial, run, url, args } from "../../Interop/node/common.mjs";
-import { rest, uniq, user } from "./chat-rest.mjs";
+import { isText, rest, uniq, user, waitFor } from "./chat-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const clients = {
@@ -54,17 +54,7 @@ function request(socket, event, payload, ms = 5_000) {
   });
 }
 
-async function waitFor(socket, predicate, what, ms = 5_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = socket.received.find(predicate);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no ${what} within ${ms} ms; got ${JSON.stringify(socket.received).slice(0, 2000)}`);
-}
 
-const isText = (text) => (e) => e.event === "receiveMessage" && e.payload[0]?.messageText === text;
 const transportOf = (socket) => socket.io.engine.transport.name;
 
 run(async () => {

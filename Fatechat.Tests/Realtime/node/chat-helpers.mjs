@@ -1,4 +1,4 @@
-// The REST calls the chat scripts make before they open sockets: registered users and rooms of their own.
+// What the chat scripts share: REST calls for users of their own, and waiting on what a recording socket received.
 import { url } from "../../Interop/node/common.mjs";
 
 /** Names unique to this run of the script, so that scripts can share one server. */
@@ -20,3 +20,17 @@ export async function user(name) {
   const { token } = await rest("POST", "/api/register", { email, password: "correct horse" });
   return { email, token };
 }
+
+/** Waits until a socket that records its events (`socket.received`, `{event, payload}`) got one matching the predicate. */
+export async function waitFor(socket, predicate, what, ms = 5_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = socket.received.find(predicate);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no ${what} within ${ms} ms; got ${JSON.stringify(socket.received).slice(0, 2000)}`);
+}
+
+/** A `receiveMessage` event whose message has this text. */
+export const isText = (text) => (e) => e.event === "receiveMessage" && e.payload[0]?.messageText === text;
