@@ -24,7 +24,8 @@ public sealed class DeliveryLog(IChatBus bus, TimeProvider time)
 
     private readonly Queue<(ChatBusEvent Event, long At)> _records = new();
     private readonly Dictionary<int, long> _start = [];
-    private readonly Dictionary<int, long> _last = [];
+    // Sorted, so that an offset string is written in partition order without sorting on every record.
+    private readonly SortedDictionary<int, long> _last = [];
     private readonly Dictionary<int, long> _evicted = [];
     private string? _offset;
 
@@ -41,7 +42,7 @@ public sealed class DeliveryLog(IChatBus bus, TimeProvider time)
 
     /// <summary>The offset to send with <paramref name="chatEvent"/>: the vector once it is delivered; the caller holds <see cref="Gate"/>.</summary>
     public string? OffsetIncluding(ChatBusEvent chatEvent) =>
-        chatEvent.Position is { } position ? Format(new Dictionary<int, long>(_last) { [position.Partition] = position.Offset }) : null;
+        chatEvent.Position is { } position ? Format(_last, position) : null;
 
     /// <summary>
     /// Notes a delivery start or a record once it was delivered (with <paramref name="offsetIncluding"/>, its
@@ -50,7 +51,7 @@ public sealed class DeliveryLog(IChatBus bus, TimeProvider time)
     public void Record(ChatBusEvent chatEvent, string? offsetIncluding = null)
     {
         RecordCore(chatEvent);
-        Volatile.Write(ref _offset, offsetIncluding ?? Format(_last));
+        Volatile.Write(ref _offset, offsetIncluding ?? Format(_last, null));
     }
 
     private void RecordCore(ChatBusEvent chatEvent)
@@ -99,7 +100,9 @@ public sealed class DeliveryLog(IChatBus bus, TimeProvider time)
 
         foreach (var (partition, seen) in vector)
         {
-            if (!_last.TryGetValue(partition, out long last) || _start[partition] > seen + 1 || _evicted[partition] > seen)
+            // A partition whose start this node never learned (its end offset could not be read) cannot be replayed.
+            if (!_last.TryGetValue(partition, out long last) || !_start.TryGetValue(partition, out long start)
+                || start > seen + 1 || _evicted.GetValueOrDefault(partition, long.MaxValue) > seen)
             {
                 return Replay.Impossible;
             }
@@ -122,25 +125,27 @@ public sealed class DeliveryLog(IChatBus bus, TimeProvider time)
             vector[p.Partition] = p.Offset;
             if (concerns(record))
             {
-                missed.Add((record, Format(vector)));
+                missed.Add((record, Format(vector, null)));
             }
         }
 
         return new Replay(ReplayOutcome.Complete, missed);
     }
 
-    private string Format(Dictionary<int, long> vector)
+    /// <summary>The vector as an offset string, with <paramref name="including"/> in place of its partition's entry.</summary>
+    private string Format(SortedDictionary<int, long> vector, BusPosition? including)
     {
         var text = new StringBuilder(bus.PositionScope).Append('~');
-        foreach (var (partition, last) in vector.OrderBy(p => p.Key))
+        foreach (var (partition, last) in vector)
         {
-            text.Append(partition).Append(':').Append(last).Append(',');
+            long offset = including is { } p && p.Partition == partition ? p.Offset : last;
+            text.Append(partition).Append(':').Append(offset).Append(',');
         }
 
         return text.ToString().TrimEnd(',');
     }
 
-    private bool TryParse(string offset, out Dictionary<int, long> vector)
+    private bool TryParse(string offset, out SortedDictionary<int, long> vector)
     {
         vector = [];
         int tilde = offset.IndexOf('~');
