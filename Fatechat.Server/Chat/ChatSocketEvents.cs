@@ -81,7 +81,9 @@ public sealed class ChatSocketEvents(
             else
             {
                 // One record: every node sends the online list, then the event message (the Node server's order).
-                await bus.PublishAsync(new RoomMessagePosted(NewMessage(room.Name, ChatEventNames.Joined(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
+                var announced = bus.PublishAsync(new RoomMessagePosted(NewMessage(room.Name, ChatEventNames.Joined(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
+                AnswerWhenSettled(session, ack, ChatEventNames.JoinRoom, AcceptedOnceDone(announced.AsTask(), messageId: null), _ => new JoinedPayload(true, room.Name));
+                return;
             }
         }
 
@@ -117,24 +119,27 @@ public sealed class ChatSocketEvents(
 
         // Stamped before the first await, so messages from one socket keep the order they arrived in.
         var message = NewMessage(roomName, request.Message!, session.User.Email, isEvent: false) with { ClientMessageId = clientMessageId };
-        Answer(session, ack, ChatEventNames.SendMessage, await sends.PublishAsync(new RoomMessagePosted(message), cancellationToken));
+        var pending = await sends.StartAsync(new RoomMessagePosted(message), cancellationToken);
+        AnswerWhenSettled(session, ack, ChatEventNames.SendMessage, pending.Outcome, outcome => new AcceptedPayload(true, outcome.MessageId));
     }
 
     /// <summary>
     /// <c>typing</c> / <c>stopTyping {roomName}</c> from a member: the room's other users hear it on every node; never
     /// stored. Clients repeat <c>typing</c> while typing and drop an indicator not renewed within a few seconds.
     /// </summary>
-    public async Task TypingAsync(ChatSession session, TypingRequest? request, bool isTyping, SocketIOAck? ack, CancellationToken cancellationToken)
+    public Task TypingAsync(ChatSession session, TypingRequest? request, bool isTyping, SocketIOAck? ack, CancellationToken cancellationToken)
     {
         var roomName = request?.RoomName is { } requested ? session.FindRoom(requested.Trim()) : null;
         if (roomName is null)
         {
             Refuse(session, ack, isTyping ? ChatEventNames.Typing : ChatEventNames.StopTyping, "Join the room first");
-            return;
+            return Task.CompletedTask;
         }
 
-        await bus.PublishAsync(new RoomTypingChanged(roomName, session.User.Email, isTyping), cancellationToken);
-        ack?.Send(new AcceptedPayload(true, null));
+        var published = bus.PublishAsync(new RoomTypingChanged(roomName, session.User.Email, isTyping), cancellationToken);
+        AnswerWhenSettled(session, ack, isTyping ? ChatEventNames.Typing : ChatEventNames.StopTyping,
+            AcceptedOnceDone(published.AsTask(), messageId: null), _ => new AcceptedPayload(true, null));
+        return Task.CompletedTask;
     }
 
     public async Task GetRecentMessagesAsync(ChatSession session, GetRecentMessagesRequest? request, SocketIOAck? ack, CancellationToken cancellationToken)
@@ -218,6 +223,63 @@ public sealed class ChatSocketEvents(
 
             await bus.PublishAsync(new RoomMessagePosted(NewMessage(roomName, ChatEventNames.Left(email), email, isEvent: true), PresenceChanged: true), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Acknowledges once the bus has settled a publish, off the socket's event queue: the socket's next events do not
+    /// wait for the brokers' acknowledgement (Kafka slow, or gone until the send times out). A refused outcome is
+    /// answered as <see cref="Refuse"/> does; a publish that failed gets <see cref="BusUnavailable"/>.
+    /// </summary>
+    internal static void AnswerWhenSettled(ChatSession session, SocketIOAck? ack, string eventName, Task<SendOutcome> outcome, Func<SendOutcome, object> accepted)
+    {
+        if (outcome.IsCompletedSuccessfully)
+        {
+            Answer(outcome.Result);
+            return;
+        }
+
+        _ = AnswerLaterAsync();
+
+        async Task AnswerLaterAsync()
+        {
+            SendOutcome settled;
+            try
+            {
+                settled = await outcome.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!session.Socket.Connected)
+            {
+                return; // the socket left while its send waited: nobody is there to answer
+            }
+            catch (Exception)
+            {
+                // The bus logs why (once per kind of failure, not per send).
+                settled = SendOutcome.Refused(BusUnavailable);
+            }
+
+            Answer(settled);
+        }
+
+        void Answer(SendOutcome settled)
+        {
+            if (settled.Refusal is { } refusal)
+            {
+                Refuse(session, ack, eventName, refusal);
+            }
+            else
+            {
+                ack?.Send(accepted(settled));
+            }
+        }
+    }
+
+    /// <summary>The refusal of a send the bus did not take (Kafka unreachable until the send timed out, its queue full).</summary>
+    internal const string BusUnavailable = "The message could not be sent: the chat service is unavailable right now; try again";
+
+    private static async Task<SendOutcome> AcceptedOnceDone(Task publish, string? messageId)
+    {
+        await publish.ConfigureAwait(false);
+        return SendOutcome.Accepted(messageId!);
     }
 
     /// <summary>The ack of a send: <c>{ok: true, id}</c> (for a retry, the first attempt's id), or the refusal.</summary>

@@ -14,6 +14,11 @@ internal static class AdapterSetup
     public static IServiceCollection AddFatechatAdapters(this IServiceCollection services, IConfiguration configuration)
     {
         var providers = configuration.GetSection(ProvidersOptions.Section).Get<ProvidersOptions>() ?? new();
+        // A node that is shutting down takes no new clients: the balancer sends them elsewhere while it drains.
+        services.AddSingleton<IReadinessCheck>(sp => new ReadinessCheck("node", _ =>
+            sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested
+                ? Task.FromException(new InvalidOperationException("shutting down"))
+                : Task.CompletedTask));
 
         switch (Normalize(providers.Storage))
         {

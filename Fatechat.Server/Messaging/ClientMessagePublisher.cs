@@ -42,14 +42,18 @@ public sealed partial class ClientMessagePublisher(
 
     private readonly TimeSpan _remember = TimeSpan.FromSeconds(options.Value.ClientMessageIdTtlSeconds);
 
-    /// <summary>Publishes a <see cref="RoomMessagePosted"/> or <see cref="PrivateMessagePosted"/> that a user sent.</summary>
-    public async Task<SendOutcome> PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes a <see cref="RoomMessagePosted"/> or <see cref="PrivateMessagePosted"/> that a user sent. Returns once
+    /// the send's place among the sender's others is fixed (the bus holds it, or it is answered without a publish),
+    /// so that the socket's next event does not wait for the brokers; <see cref="PendingSend.Outcome"/> completes with
+    /// the answer, or fails when the bus did not take the send (<see cref="IChatBus.PublishAsync"/>).
+    /// </summary>
+    public async Task<PendingSend> StartAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
     {
         var (messageId, sender, clientMessageId, fingerprint) = Describe(chatEvent);
         if (clientMessageId is null)
         {
-            await bus.PublishAsync(chatEvent, cancellationToken);
-            return SendOutcome.Accepted(messageId);
+            return new PendingSend(AcceptedOnceDone(bus.PublishAsync(chatEvent, cancellationToken).AsTask(), messageId));
         }
 
         var key = new ClientMessageKey(sender, clientMessageId);
@@ -65,29 +69,32 @@ public sealed partial class ClientMessagePublisher(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogClaimUnavailable(clientMessageId, sender, e);
-                await bus.PublishAsync(chatEvent, cancellationToken);
-                return SendOutcome.Accepted(messageId);
+                return new PendingSend(AcceptedOnceDone(bus.PublishAsync(chatEvent, cancellationToken).AsTask(), messageId));
             }
 
             switch (held)
             {
                 case null:
-                    await PublishAndSettleAsync(key, mine, chatEvent).WaitAsync(cancellationToken);
-                    return SendOutcome.Accepted(messageId);
+                    // PublishAndSettleAsync hands the event to the bus before its first await.
+                    return new PendingSend(AcceptedOnceDone(PublishAndSettleAsync(key, mine, chatEvent).WaitAsync(cancellationToken), messageId));
                 case { Fingerprint: var other } when other != mine.Fingerprint:
-                    return SendOutcome.Refused($"clientMessageId {clientMessageId} was already used for another message");
+                    return PendingSend.Answered(SendOutcome.Refused($"clientMessageId {clientMessageId} was already used for another message"));
                 case { Published: true }:
-                    return SendOutcome.Accepted(held.MessageId);
+                    return PendingSend.Answered(SendOutcome.Accepted(held.MessageId));
             }
 
             if (time.GetUtcNow() >= giveUpAt)
             {
-                return SendOutcome.Refused($"The first send with clientMessageId {clientMessageId} is still in progress; try again");
+                return PendingSend.Answered(SendOutcome.Refused($"The first send with clientMessageId {clientMessageId} is still in progress; try again"));
             }
 
             await Task.Delay(PollInterval, time, cancellationToken);
         }
     }
+
+    /// <summary><see cref="StartAsync"/>, then its outcome.</summary>
+    public async Task<SendOutcome> PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken) =>
+        await (await StartAsync(chatEvent, cancellationToken)).Outcome;
 
     /// <summary>
     /// The message id of a send that an earlier attempt published, for an attempt that may not publish it itself: a
@@ -151,6 +158,12 @@ public sealed partial class ClientMessagePublisher(
         _ => throw new ArgumentException($"{chatEvent.GetType().Name} is not a user's send.", nameof(chatEvent)),
     };
 
+    private static async Task<SendOutcome> AcceptedOnceDone(Task publish, string messageId)
+    {
+        await publish;
+        return SendOutcome.Accepted(messageId);
+    }
+
     private async Task PublishAndSettleAsync(ClientMessageKey key, ClientMessageClaim pending, ChatBusEvent chatEvent)
     {
         var publish = bus.PublishAsync(chatEvent, lifetime.ApplicationStopping).AsTask();
@@ -208,7 +221,7 @@ public sealed partial class ClientMessagePublisher(
     [LoggerMessage(EventId = 3025, Level = LogLevel.Warning, Message = "Looking up clientMessageId {ClientMessageId} of {Sender} failed; the retry is answered as a new send")]
     private partial void LogLookupUnavailable(string clientMessageId, string sender, Exception exception);
 
-    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "Publishing the send with clientMessageId {ClientMessageId} of {Sender} failed; its claim is released so that a retry can go through")]
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Debug, Message = "Publishing the send with clientMessageId {ClientMessageId} of {Sender} failed; its claim is released so that a retry can go through")]
     private partial void LogPublishFailed(string clientMessageId, string sender, Exception exception);
 
     [LoggerMessage(EventId = 3023, Level = LogLevel.Warning, Message = "Could not {Step} the claim of clientMessageId {ClientMessageId} of {Sender}; it is left to expire")]

@@ -21,14 +21,53 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
     // thread-pool hop (one round trip less latency); a busy loop still drains the channel on its own thread.
     private readonly Channel<ChatBusEvent> _delivery = CreateChannel(runConsumerInline: true);
 
-    public async ValueTask PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    private readonly SemaphoreSlim _inTurn = new(1, 1);
+    private int _waiting;
+
+    /// <summary>
+    /// Writes to both channels at once when they have room. A socket hands its next send to the bus before the previous
+    /// one settled, so once one publisher has to wait for room, later ones queue behind it (in turn) rather than
+    /// overtake it.
+    /// </summary>
+    public ValueTask PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
     {
-        if (chatEvent is RoomMessagePosted or PrivateMessagePosted)
+        bool stored = chatEvent is not (RoomMessagePosted or PrivateMessagePosted);
+        if (Volatile.Read(ref _waiting) == 0)
         {
-            await _persistence.Writer.WriteAsync(chatEvent, cancellationToken);
+            stored = stored || _persistence.Writer.TryWrite(chatEvent);
+            if (stored && _delivery.Writer.TryWrite(chatEvent))
+            {
+                return default;
+            }
         }
 
-        await _delivery.Writer.WriteAsync(chatEvent, cancellationToken);
+        return PublishInTurnAsync(chatEvent, stored, cancellationToken);
+    }
+
+    private async ValueTask PublishInTurnAsync(ChatBusEvent chatEvent, bool stored, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _inTurn.WaitAsync(cancellationToken);
+            try
+            {
+                if (!stored)
+                {
+                    await _persistence.Writer.WriteAsync(chatEvent, cancellationToken);
+                }
+
+                await _delivery.Writer.WriteAsync(chatEvent, cancellationToken);
+            }
+            finally
+            {
+                _inTurn.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
     }
 
     public string PositionScope { get; } = "p" + Guid.NewGuid().ToString("N")[..12];

@@ -4,7 +4,8 @@ namespace Fatechat.Server.Messaging;
 
 /// <summary>
 /// The bus for several nodes: one idempotent producer per process, the persistence group shared by all nodes
-/// (each message stored once) and one delivery group per node (each node sends every event to its own sockets).
+/// (each message stored once) and one delivery consumer per node reading every partition (each node sends every
+/// event to its own sockets).
 /// See <see cref="KafkaRecordCodec"/> for topics and keys, <see cref="KafkaPersistenceConsumer"/> and
 /// <see cref="KafkaDeliveryConsumer"/> for the two consumers. <see cref="ChatMessagePipeline"/> drives both, as it
 /// does the in-process bus.
@@ -17,6 +18,7 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<KafkaChatBus> _logger;
     private readonly IProducer<string, byte[]> _producer;
+    private readonly KafkaClientLog _publishLog;
     private readonly Lock _lock = new();
     private KafkaDeliveryConsumer? _delivery;
     private bool _deliveryClaimed;
@@ -30,6 +32,7 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<KafkaChatBus>();
         var clientLog = new KafkaClientLog(_logger);
+        _publishLog = new KafkaClientLog(_logger);
         _producer = new ProducerBuilder<string, byte[]>(configs.Producer())
             .SetLogHandler((_, message) => clientLog.OnLog(message))
             .SetErrorHandler((_, error) =>
@@ -42,6 +45,12 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
             .Build();
     }
 
+    /// <summary>
+    /// Hands the event to the producer before it returns (its order among this node's sends is fixed then), and
+    /// completes at the brokers' acknowledgement: within <see cref="Options.KafkaOptions.SendTimeoutMs"/>, or fails.
+    /// Failures are logged once per kind and <see cref="KafkaClientLog.RepeatInterval"/>, not per send: with the
+    /// brokers gone every send fails the same way.
+    /// </summary>
     public async ValueTask PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
     {
         var (topic, key) = _codec.Route(chatEvent);
@@ -51,13 +60,19 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         }
         catch (ProduceException<string, byte[]> e)
         {
+            if (_publishLog.ShouldLog(e.Error.Code, out var heldBack))
+            {
+                LogPublishFailed(topic, e.Error.Code, e.Error.Reason, heldBack);
+            }
+
             throw new KafkaException(new Error(e.Error.Code, $"Publishing {chatEvent.GetType().Name} to topic {topic} (key {key}) failed: {e.Error.Reason}"), e);
         }
     }
 
     /// <summary>
     /// Checks or creates the topics, then starts this node's delivery consumer and waits (up to the start-up budget)
-    /// for its partitions, so that a socket accepted after this returns misses no event. Idempotent.
+    /// for its partitions, so that a socket accepted after this returns misses no event; past the budget the node
+    /// does not start. Idempotent.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -67,11 +82,12 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         try
         {
             await delivery.Assigned.WaitAsync(budget, cancellationToken);
-            LogDeliveryReady(_configs.DeliveryGroupId);
         }
         catch (TimeoutException)
         {
-            LogDeliveryNotReady(_configs.DeliveryGroupId, budget.TotalSeconds);
+            // Accepting sockets now would let their users miss what is sent until delivery starts.
+            throw new Hosting.FatechatConfigurationException(
+                $"Kafka at {_configs.Options.BootstrapServers} did not tell where the partitions of {_codec.MessagesTopic} and {_codec.EventsTopic} end within {budget.TotalSeconds:0} s; this node cannot deliver messages.");
         }
     }
 
@@ -131,7 +147,7 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         }
     }
 
-    /// <summary>Leaves this node's delivery group (<c>Close()</c>); called when the host stops.</summary>
+    /// <summary>Stops this node's delivery consumer; called when the host stops.</summary>
     public void StopDelivery()
     {
         KafkaDeliveryConsumer? delivery;
@@ -176,14 +192,11 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 3131, Level = LogLevel.Information, Message = "Kafka delivery group {GroupId} has its partitions; this node receives every event")]
-    private partial void LogDeliveryReady(string groupId);
-
-    [LoggerMessage(EventId = 3132, Level = LogLevel.Warning, Message = "Kafka delivery group {GroupId} had no partitions after {Seconds} s; starting anyway, events sent meanwhile may not reach this node's sockets")]
-    private partial void LogDeliveryNotReady(string groupId, double seconds);
-
     [LoggerMessage(EventId = 3133, Level = LogLevel.Warning, Message = "Kafka producer reports {Code}: {Reason}")]
     private partial void LogProducerError(ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 3135, Level = LogLevel.Warning, Message = "Sends to Kafka topic {Topic} fail ({Code}: {Reason}); their senders are told to try again ({HeldBack} more failures since the last line)")]
+    private partial void LogPublishFailed(string topic, ErrorCode code, string reason, int heldBack);
 
     [LoggerMessage(EventId = 3134, Level = LogLevel.Warning, Message = "{Count} chat events were still unsent when the Kafka producer closed")]
     private partial void LogUnsentOnShutdown(int count);

@@ -2,7 +2,7 @@ namespace Fatechat.Server.Messaging;
 
 /// <summary>
 /// Starts the Kafka bus with the host, before Kestrel accepts connections (hosted services start first): the topics
-/// are checked or created and this node's delivery group has its partitions. On stop it leaves the delivery group;
+/// are checked or created and this node's delivery consumer knows where every partition ends. On stop it stops that consumer;
 /// the persistence consumer stops with <see cref="ChatMessagePipeline"/>.
 /// </summary>
 internal sealed class KafkaChatBusStartup(KafkaChatBus bus) : IHostedService

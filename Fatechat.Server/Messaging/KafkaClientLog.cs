@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confluent.Kafka;
 
 namespace Fatechat.Server.Messaging;
@@ -16,7 +15,7 @@ internal sealed class KafkaClientLog(ILogger logger)
 {
     public static readonly TimeSpan RepeatInterval = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<ErrorCode, (DateTime Last, int HeldBack)> _errors = new();
+    private readonly Dictionary<ErrorCode, (DateTime Last, int HeldBack)> _errors = [];
 
     public void OnLog(LogMessage message) =>
         logger.Log(message.Level <= SyslogLevel.Warning ? LogLevel.Debug : LogLevel.Trace,
@@ -27,15 +26,23 @@ internal sealed class KafkaClientLog(ILogger logger)
     {
         var now = DateTime.UtcNow;
         heldBack = 0;
-        var entry = _errors.GetOrAdd(code, _ => (DateTime.MinValue, 0));
-        if (now - entry.Last < RepeatInterval)
+        // Locked: sends fail together (all at the end of one timeout), and each must see the others' count.
+        lock (_errors)
         {
-            _errors[code] = (entry.Last, entry.HeldBack + 1);
-            return false;
-        }
+            if (!_errors.TryGetValue(code, out var entry))
+            {
+                entry = (DateTime.MinValue, 0);
+            }
 
-        heldBack = entry.HeldBack;
-        _errors[code] = (now, 0);
-        return true;
+            if (now - entry.Last < RepeatInterval)
+            {
+                _errors[code] = (entry.Last, entry.HeldBack + 1);
+                return false;
+            }
+
+            heldBack = entry.HeldBack;
+            _errors[code] = (now, 0);
+            return true;
+        }
     }
 }

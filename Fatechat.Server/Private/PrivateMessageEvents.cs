@@ -49,6 +49,7 @@ public sealed class PrivateMessageEvents(ClientMessagePublisher sends, IUserRepo
 
         var id = ids.NewId(out var createdAt);
         var message = new PrivateMessage(id, session.User.Email, recipient.Email, request.Message!, createdAt, clientMessageId);
-        ChatSocketEvents.Answer(session, ack, ChatEventNames.SendPrivateMessage, await sends.PublishAsync(new PrivateMessagePosted(message), cancellationToken));
+        var pending = await sends.StartAsync(new PrivateMessagePosted(message), cancellationToken);
+        ChatSocketEvents.AnswerWhenSettled(session, ack, ChatEventNames.SendPrivateMessage, pending.Outcome, outcome => new AcceptedPayload(true, outcome.MessageId));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fatechat.KafkaMock;
 using Fatechat.Tests.Adapters;
 using Fatechat.Tests.Adapters.MySql;
@@ -17,7 +18,11 @@ public abstract class ClusterFixture
 {
     private readonly List<IDisposable> _processes = [];
     private MySqlTestDatabase? _database;
+    private KafkaMockProcess? _kafka;
     private string _redisPrefix = "";
+
+    /// <summary>The test's Kafka mock cluster (a process of its own), once <see cref="StartTwoNodesAsync"/> has run.</summary>
+    private protected KafkaMockProcess Kafka => _kafka ?? throw new InvalidOperationException("no cluster started");
 
     /// <summary>The test's database, once <see cref="StartTwoNodesAsync"/> has run.</summary>
     private protected MySqlTestDatabase Database => _database ?? throw new InvalidOperationException("no cluster started");
@@ -31,6 +36,7 @@ public abstract class ClusterFixture
         }
 
         _processes.Clear();
+        _kafka = null;
         if (_database is not null)
         {
             await _database.DisposeAsync();
@@ -51,17 +57,24 @@ public abstract class ClusterFixture
     /// The two nodes, one after the other as docker-compose starts them (the first applies the schema migrations).
     /// MariaDB and Redis come from <c>.ci/services.sh</c>: unreachable, they fail the test under CI and ignore it elsewhere.
     /// </summary>
-    private protected async Task<(FatechatNode A, FatechatNode B)> StartTwoNodesAsync(int presenceTtlSeconds)
+    private protected async Task<(FatechatNode A, FatechatNode B)> StartTwoNodesAsync(int presenceTtlSeconds,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var redis = RealServices.RequireRedis();
         _database = await MySqlTestDatabase.CreateAsync();
         await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
         var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
         Started(kafka);
+        _kafka = kafka;
         TestContext.Out.WriteLine($"kafka mock: pid {kafka.ProcessId}, {kafka.BootstrapServers}");
 
         _redisPrefix = $"fatechat-cluster-{Guid.NewGuid():N}:";
         var environment = NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, presenceTtlSeconds);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+
         var nodeA = await StartNodeAsync("cluster-a", environment);
         var nodeB = await StartNodeAsync("cluster-b", environment);
         return (nodeA, nodeB);
@@ -110,4 +123,23 @@ public abstract class ClusterFixture
         {
             TestContext.Out.WriteLine($"could not delete Redis keys {prefix}*: {e.Message}");
         }
-    }}
+    }
+
+    /// <summary>A phase line of a phase script (<c>node/phases.mjs</c>).</summary>
+    private protected static bool IsPhase(string line) => line.StartsWith("{\"phase\":", StringComparison.Ordinal);
+
+    /// <summary>The phase line as JSON; fails the test, with the script's output, when it is another phase.</summary>
+    private protected static JsonElement Phase(string line, string expected, ClusterProcess clients)
+    {
+        var element = JsonDocument.Parse(line).RootElement.Clone();
+        var phase = element.GetProperty("phase").GetString();
+        if (phase != expected)
+        {
+            Assert.Fail($"client script reported {phase} instead of {expected}: {line}\n{clients.Output()}");
+        }
+
+        return element;
+    }
+
+    private protected static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+}

@@ -145,6 +145,18 @@ internal sealed class ClusterProcess : IDisposable
         }
     }
 
+    /// <summary>How many lines the process has written to stdout so far.</summary>
+    public int StdoutLines
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.Count;
+            }
+        }
+    }
+
     public string Output()
     {
         string stdout, stderr;

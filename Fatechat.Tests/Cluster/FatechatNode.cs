@@ -89,6 +89,9 @@ internal sealed class FatechatNode : IDisposable
 
     public string Output() => _process.Output();
 
+    /// <summary>How many lines the node has logged so far (the console logger writes to stdout).</summary>
+    public int LogLines => _process.StdoutLines;
+
     public void Dispose()
     {
         Http.Dispose();

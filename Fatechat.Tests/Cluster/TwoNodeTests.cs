@@ -144,22 +144,6 @@ public sealed class TwoNodeTests : ClusterFixture
     }
 
     /// <summary>MariaDB (a database of its own), Redis (a key prefix of its own), a Kafka mock process, then node A and node B.</summary>
-    private static bool IsPhase(string line) => line.StartsWith("{\"phase\":", StringComparison.Ordinal);
-
-    private static JsonElement Phase(string line, string expected, ClusterProcess clients)
-    {
-        var element = JsonDocument.Parse(line).RootElement.Clone();
-        var phase = element.GetProperty("phase").GetString();
-        if (phase != expected)
-        {
-            Assert.Fail($"client script reported {phase} instead of {expected}: {line}\n{clients.Output()}");
-        }
-
-        return element;
-    }
-
-    private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
-
     /// <summary>Polls until the room has at least <paramref name="count"/> rows (or the deadline passes), then returns them all.</summary>
     private async Task<List<(string Id, string Text)>> WaitForRoomRowsAsync(string room, int count)
     {

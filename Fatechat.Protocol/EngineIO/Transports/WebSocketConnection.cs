@@ -48,8 +48,11 @@ internal sealed class WebSocketConnection
     /// <summary>Called after a control frame was sent outside the sender, so that it looks at its queue again.</summary>
     public Action? WriteLockReleased { get; set; }
 
-    /// <summary>Appends a close frame with <paramref name="status"/> unless one was already written; the caller holds the lock.</summary>
-    public void WriteCloseFrame(WebSocketCloseStatus status)
+    /// <summary>
+    /// Appends a close frame with <paramref name="status"/> and an ASCII <paramref name="reason"/> (a control frame
+    /// holds 125 bytes: 2 for the code, the rest for the reason) unless one was already written; the caller holds the lock.
+    /// </summary>
+    public void WriteCloseFrame(WebSocketCloseStatus status, string reason = "")
     {
         if (_closeSent)
         {
@@ -57,9 +60,10 @@ internal sealed class WebSocketConnection
         }
 
         _closeSent = true;
-        Span<byte> code = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(code, (ushort)status);
-        WriteFrame(code, WebSocketOpcode.Close);
+        Span<byte> body = stackalloc byte[125];
+        BinaryPrimitives.WriteUInt16BigEndian(body, (ushort)status);
+        int length = 2 + System.Text.Encoding.ASCII.GetBytes(reason.AsSpan(0, Math.Min(reason.Length, 123)), body[2..]);
+        WriteFrame(body[..length], WebSocketOpcode.Close);
     }
 
     /// <summary>Sends a close frame (once) with <paramref name="status"/>.</summary>

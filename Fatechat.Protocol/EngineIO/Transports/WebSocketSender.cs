@@ -92,7 +92,16 @@ internal sealed class WebSocketSender
 
         if (batched == 0 && outbound.IsDone)
         {
-            _socket.WriteCloseFrame(WebSocketCloseStatus.NormalClosure);
+            // Going Away tells the client this server is leaving (it reconnects, to another node behind the balancer).
+            if (_connection.CloseReason == CloseReasons.ServerShuttingDown)
+            {
+                _socket.WriteCloseFrame(WebSocketCloseStatus.EndpointUnavailable, CloseReasons.ServerShuttingDown);
+            }
+            else
+            {
+                _socket.WriteCloseFrame(WebSocketCloseStatus.NormalClosure);
+            }
+
             _stopped = true;
         }
 
