@@ -31,6 +31,11 @@ internal sealed class FatechatNode : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Port => BaseAddress.Port;
+
+    /// <summary>The server process itself, for signals and exit codes.</summary>
+    public ClusterProcess Process => _process;
+
     /// <summary>Starts the node and returns once it answers HTTP: by then its hosted services (migrations, Kafka groups) have started.</summary>
     public static async Task<FatechatNode> StartAsync(string nodeId, int port, IReadOnlyDictionary<string, string?> environment)
     {
