@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fatechat.Tests.Interop;
+using Fatechat.Tests.Support;
 
 namespace Fatechat.Tests.Cluster;
 
@@ -91,6 +92,9 @@ internal sealed class FatechatNode : IDisposable
 
     /// <summary>SIGKILL: the node gets no chance to leave its groups or withdraw its presence.</summary>
     public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM: the node's graceful stop, as an orchestrator asks for it.</summary>
+    public bool Terminate() => _process.Signal(PosixSignals.Terminate);
 
     public string Output() => _process.Output();
 

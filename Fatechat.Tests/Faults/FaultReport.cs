@@ -112,7 +112,7 @@ internal sealed class FaultReport
             $"before it left), received: {ReceivedExpected}, missed: {Missed.Count}, twice: {DeliveredTwice.Count}, received beyond: {ReceivedBeyond}");
         foreach (var client in Traffic.Clients.Where(c => c.Disconnects.Count > 0 || c.JoinErrors > 0))
         {
-            output.WriteLine($"  {client.Name}: disconnects [{string.Join(", ", client.Disconnects.Select(d => d.Reason))}], " +
+            output.WriteLine($"  {client.Name}: disconnects [{string.Join(", ", client.Disconnects)}], " +
                 $"joins {client.Joins.Count} ({client.Joins.Count(j => j.Recovered)} recovered), join errors {client.JoinErrors}, connect errors {client.ConnectErrors}");
         }
 

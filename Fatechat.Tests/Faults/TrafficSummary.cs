@@ -5,6 +5,12 @@ namespace Fatechat.Tests.Faults;
 /// <summary>One acked <c>sendMessage</c> attempt: when it left, when (and whether) its ack came, with which id.</summary>
 internal sealed record TrafficSend(string Client, string Text, long SentAt, long? AckAt, bool Ok, string? Id, string? Error);
 
+/// <summary>A disconnect as socket.io-client reported it, with the WebSocket close code and reason when the server closed it.</summary>
+internal sealed record TrafficDisconnect(long At, string Reason, int? Code, string? CloseReason)
+{
+    public override string ToString() => Code is null ? Reason : $"{Reason} ({Code} {CloseReason})";
+}
+
 /// <summary>What one client of <c>traffic.mjs</c> recorded; times are ms since the epoch.</summary>
 internal sealed record TrafficClientLog(
     string Name,
@@ -12,7 +18,7 @@ internal sealed record TrafficClientLog(
     IReadOnlyList<TrafficSend> Sends,
     IReadOnlyList<(string Id, long At)> Received,
     IReadOnlyList<(long At, bool Recovered)> Joins,
-    IReadOnlyList<(long At, string Reason)> Disconnects,
+    IReadOnlyList<TrafficDisconnect> Disconnects,
     int JoinErrors,
     int ConnectErrors)
 {
@@ -47,7 +53,11 @@ internal sealed record TrafficSummary(string RunId, IReadOnlyList<TrafficClientL
                     s.GetProperty("error").GetString()))],
                 [.. c.GetProperty("received").EnumerateArray().Select(r => (r[0].GetString()!, r[1].GetInt64()))],
                 [.. c.GetProperty("joins").EnumerateArray().Select(j => (j.GetProperty("at").GetInt64(), j.GetProperty("recovered").GetBoolean()))],
-                [.. c.GetProperty("disconnects").EnumerateArray().Select(d => (d.GetProperty("at").GetInt64(), d.GetProperty("reason").GetString()!))],
+                [.. c.GetProperty("disconnects").EnumerateArray().Select(d => new TrafficDisconnect(
+                    d.GetProperty("at").GetInt64(),
+                    d.GetProperty("reason").GetString()!,
+                    d.GetProperty("code").ValueKind == JsonValueKind.Number ? d.GetProperty("code").GetInt32() : null,
+                    d.GetProperty("closeReason").GetString()))],
                 c.GetProperty("joinErrors").GetArrayLength(),
                 c.GetProperty("connectErrors").GetInt32());
         }).ToList();

@@ -50,9 +50,10 @@ function start(spec, url) {
       c.joinErrors.push({ at: Date.now(), error: String(e.message) });
     }
   });
-  socket.on("disconnect", (reason, description) => {
+  socket.on("disconnect", (reason, details) => {
     c.joined = false;
-    c.disconnects.push({ at: Date.now(), reason, description: description?.description?.message ?? description?.context?.reason ?? null });
+    // details (a closed transport only): the WebSocket close code and reason the server sent, when it sent one.
+    c.disconnects.push({ at: Date.now(), reason, code: details?.context?.code ?? null, closeReason: details?.context?.reason?.toString() ?? null });
     // A server that ends the session with a Socket.IO disconnect gets no automatic reconnection: ask for one.
     if (reason === "io server disconnect" && spec.reconnect) setTimeout(() => socket.connect(), 200);
   });
