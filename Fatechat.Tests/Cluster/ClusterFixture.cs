@@ -20,6 +20,8 @@ public abstract class ClusterFixture
     private MySqlTestDatabase? _database;
     private KafkaMockProcess? _kafka;
     private string _redisPrefix = "";
+    private string _redisConnection = "";
+    private Dictionary<string, string?> _environment = [];
 
     /// <summary>The test's Kafka mock cluster (a process of its own), once <see cref="StartTwoNodesAsync"/> has run.</summary>
     private protected KafkaMockProcess Kafka => _kafka ?? throw new InvalidOperationException("no cluster started");
@@ -45,7 +47,7 @@ public abstract class ClusterFixture
 
         if (_redisPrefix.Length > 0)
         {
-            await DeleteRedisKeysAsync(_redisPrefix);
+            await DeleteRedisKeysAsync(_redisConnection, _redisPrefix);
             _redisPrefix = "";
         }
     }
@@ -55,13 +57,16 @@ public abstract class ClusterFixture
 
     /// <summary>
     /// The two nodes, one after the other as docker-compose starts them (the first applies the schema migrations).
-    /// MariaDB and Redis come from <c>.ci/services.sh</c>: unreachable, they fail the test under CI and ignore it elsewhere.
+    /// MariaDB and Redis come from <c>.ci/services.sh</c> (unreachable, they fail the test under CI and ignore it
+    /// elsewhere) unless <paramref name="backends"/> names others: a fault test's own instances, which it may stop.
+    /// <paramref name="settings"/> are added to every node's environment.
     /// </summary>
     private protected async Task<(FatechatNode A, FatechatNode B)> StartTwoNodesAsync(int presenceTtlSeconds,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        ClusterBackends? backends = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var redis = RealServices.RequireRedis();
-        _database = await MySqlTestDatabase.CreateAsync();
+        var redis = backends?.Redis ?? RealServices.RequireRedis();
+        _redisConnection = redis;
+        _database = await MySqlTestDatabase.CreateAsync(backends?.MySqlServer);
         await InteropPaths.EnsureNodeModulesAsync().WaitAsync(TimeSpan.FromMinutes(6));
         var kafka = await KafkaMockProcess.StartAsync(brokers: 3, ["chat-messages", "chat-events"], partitions: 3);
         Started(kafka);
@@ -69,21 +74,21 @@ public abstract class ClusterFixture
         TestContext.Out.WriteLine($"kafka mock: pid {kafka.ProcessId}, {kafka.BootstrapServers}");
 
         _redisPrefix = $"fatechat-cluster-{Guid.NewGuid():N}:";
-        var environment = NodeEnvironment(_database.Name, redis, kafka.BootstrapServers, _redisPrefix, presenceTtlSeconds);
-        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        _environment = NodeEnvironment(_database.ConnectionString, redis, kafka.BootstrapServers, _redisPrefix, presenceTtlSeconds);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            environment[name] = value;
+            _environment[key] = value;
         }
 
-        var nodeA = await StartNodeAsync("cluster-a", environment);
-        var nodeB = await StartNodeAsync("cluster-b", environment);
+        var nodeA = await StartNodeAsync("cluster-a");
+        var nodeB = await StartNodeAsync("cluster-b");
         return (nodeA, nodeB);
     }
 
     /// <summary>The environment of a cluster node as the tests run it.</summary>
     private static Dictionary<string, string?> NodeEnvironment(string database, string redis, string kafka, string redisPrefix, int presenceTtlSeconds) => new()
     {
-        ["MYSQL_CONNECTION"] = new MySqlConnectionStringBuilder(RealServices.MySqlConnection) { Database = database }.ConnectionString,
+        ["MYSQL_CONNECTION"] = database,
         ["REDIS_CONNECTION"] = redis,
         ["KAFKA_BOOTSTRAP_SERVERS"] = kafka,
         ["JWT_SECRET"] = $"cluster-test-secret-{Guid.NewGuid():N}",
@@ -97,19 +102,28 @@ public abstract class ClusterFixture
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    private async Task<FatechatNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Another node of the cluster started by <see cref="StartTwoNodesAsync"/>, on a free port or on
+    /// <paramref name="port"/> (a node restarted with its id and address, as an orchestrator restarts it).
+    /// </summary>
+    private protected async Task<FatechatNode> StartNodeAsync(string nodeId, int? port = null)
     {
-        var node = await FatechatNode.StartAsync(nodeId, FreePort.Next(), environment);
+        if (_environment.Count == 0)
+        {
+            throw new InvalidOperationException("no cluster started");
+        }
+
+        var node = await FatechatNode.StartAsync(nodeId, port ?? FreePort.Next(), _environment);
         Started(node);
         TestContext.Out.WriteLine($"node {nodeId}: pid {node.Pid} at {node.BaseAddress}");
         return node;
     }
 
-    private static async Task DeleteRedisKeysAsync(string prefix)
+    private static async Task DeleteRedisKeysAsync(string connection, string prefix)
     {
         try
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(RealServices.RedisConnection);
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(connection);
             var database = redis.GetDatabase();
             foreach (var server in redis.GetServers())
             {

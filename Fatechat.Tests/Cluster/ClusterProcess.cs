@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Fatechat.Tests.Support;
 
 namespace Fatechat.Tests.Cluster;
 
@@ -25,6 +26,9 @@ internal sealed class ClusterProcess : IDisposable
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once the process has exited (128 + the signal number for one a signal ended).</summary>
+    public int ExitCode => _process.ExitCode;
 
     public static ClusterProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory,
         IReadOnlyDictionary<string, string?>? environment = null)
@@ -154,6 +158,33 @@ internal sealed class ClusterProcess : IDisposable
             {
                 return _stdout.Count;
             }
+        }
+    }
+
+    /// <summary>Sends a signal by PID (SIGTERM, SIGSTOP, SIGCONT); false when the process has already gone.</summary>
+    public bool Signal(int signal) => !_process.HasExited && PosixSignals.Send(_process.Id, signal);
+
+    /// <summary>Waits for the process to exit on its own; false if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stdout lines seen so far that match.</summary>
+    public List<string> Lines(Func<string, bool> match)
+    {
+        lock (_stdout)
+        {
+            return _stdout.Where(match).ToList();
         }
     }
 

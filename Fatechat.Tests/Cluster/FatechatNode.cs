@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fatechat.Tests.Interop;
+using Fatechat.Tests.Support;
 
 namespace Fatechat.Tests.Cluster;
 
@@ -30,6 +31,11 @@ internal sealed class FatechatNode : IDisposable
     public int Pid => _process.Pid;
 
     public bool HasExited => _process.HasExited;
+
+    public int Port => BaseAddress.Port;
+
+    /// <summary>The server process itself, for signals and exit codes.</summary>
+    public ClusterProcess Process => _process;
 
     /// <summary>Starts the node and returns once it answers HTTP: by then its hosted services (migrations, Kafka groups) have started.</summary>
     public static async Task<FatechatNode> StartAsync(string nodeId, int port, IReadOnlyDictionary<string, string?> environment)
@@ -86,6 +92,9 @@ internal sealed class FatechatNode : IDisposable
 
     /// <summary>SIGKILL: the node gets no chance to leave its groups or withdraw its presence.</summary>
     public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM: the node's graceful stop, as an orchestrator asks for it.</summary>
+    public bool Terminate() => _process.Signal(PosixSignals.Terminate);
 
     public string Output() => _process.Output();
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Fatechat.Tests.Cluster;
 using Fatechat.Tests.Interop;
+using Fatechat.Tests.Support;
 using MySqlConnector;
 
 namespace Fatechat.Tests.Faults;
@@ -25,7 +26,7 @@ public sealed class KafkaOutageTests : ClusterFixture
     [Test]
     public async Task SendsAreRefusedWithinTheTimeoutWhileKafkaIsGoneAndNothingAckedIsLost()
     {
-        var (nodeA, nodeB) = await StartTwoNodesAsync(presenceTtlSeconds: 5, new Dictionary<string, string?>
+        var (nodeA, nodeB) = await StartTwoNodesAsync(presenceTtlSeconds: 5, settings: new Dictionary<string, string?>
         {
             ["FATECHAT__Kafka__SendTimeoutMs"] = $"{SendTimeoutMs}",
             // Warnings and up, as an operator sees them: what the outage writes to the log is counted below.
@@ -48,7 +49,7 @@ public sealed class KafkaOutageTests : ClusterFixture
         Phase(await clients.WaitForLineAsync(IsPhaseOrError("steady"), "the steady phase", TimeSpan.FromSeconds(60)), "steady", clients);
 
         var logLinesBefore = nodeA.LogLines + nodeB.LogLines;
-        Signal("STOP", Kafka.ProcessId);
+        PosixSignals.Send(Kafka.ProcessId, PosixSignals.Stop);
         var stoppedAt = Stopwatch.StartNew();
         TestContext.Out.WriteLine($"Kafka mock (pid {Kafka.ProcessId}) stopped with SIGSTOP");
         try
@@ -81,7 +82,7 @@ public sealed class KafkaOutageTests : ClusterFixture
         }
         finally
         {
-            Signal("CONT", Kafka.ProcessId);
+            PosixSignals.Send(Kafka.ProcessId, PosixSignals.Continue);
         }
 
         var outageLasted = stoppedAt.Elapsed;
@@ -121,12 +122,6 @@ public sealed class KafkaOutageTests : ClusterFixture
 
     private static Func<string, bool> IsPhaseOrError(string name) =>
         line => line.StartsWith($"{{\"phase\":\"{name}\"", StringComparison.Ordinal) || line.StartsWith("{\"phase\":\"error\"", StringComparison.Ordinal);
-
-    private static void Signal(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", $"{pid}"]);
-        kill.WaitForExit();
-    }
 
     private static async Task<string> WaitUntilNotReadyAsync(FatechatNode node)
     {

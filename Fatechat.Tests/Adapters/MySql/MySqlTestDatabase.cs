@@ -26,9 +26,13 @@ internal sealed class MySqlTestDatabase : IAsyncDisposable
 
     public MySqlDatabase Database { get; }
 
-    public static async Task<MySqlTestDatabase> CreateAsync()
+    /// <summary>The database's connection string (the test user's, with this database selected).</summary>
+    public string ConnectionString => new MySqlConnectionStringBuilder(_serverConnection) { Database = Name }.ConnectionString;
+
+    /// <summary>A new database on the shared server, or on <paramref name="serverConnection"/> (a fault test's own MariaDB).</summary>
+    public static async Task<MySqlTestDatabase> CreateAsync(string? serverConnection = null)
     {
-        var builder = new MySqlConnectionStringBuilder(RealServices.RequireMySql());
+        var builder = new MySqlConnectionStringBuilder(serverConnection ?? RealServices.RequireMySql());
         var name = $"fatechat_test_{Guid.NewGuid():N}"[..40];
         await using (var connection = new MySqlConnection(builder.ConnectionString))
         {
@@ -37,9 +41,9 @@ internal sealed class MySqlTestDatabase : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        var serverConnection = builder.ConnectionString;
+        var server = builder.ConnectionString;
         builder.Database = name;
-        return new MySqlTestDatabase(serverConnection, name, new MySqlDataSourceBuilder(builder.ConnectionString).Build());
+        return new MySqlTestDatabase(server, name, new MySqlDataSourceBuilder(builder.ConnectionString).Build());
     }
 
     public MySqlSchemaMigrator NewMigrator() =>
