@@ -32,6 +32,7 @@ public sealed class RedisStopFaultTests : FaultFixture
         var (a, b) = await StartTwoNodesAsync(presenceTtlSeconds: 6, new ClusterBackends(MySqlServer: null, Redis: _redis.Connection));
         var (traffic, watch, room) = await StartTrafficAsync(a, b, perNode: 4);
         await RunFor(TimeSpan.FromSeconds(4));
+        Assert.That(await watch.WaitUntilStoringAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), Is.True, "storage runs before the fault");
         var before = await traffic.OnlineAsync("a0");
         var everyone = Users(before);
         Assert.That(everyone, Has.Length.EqualTo(8), $"all eight online before the fault: {before}");

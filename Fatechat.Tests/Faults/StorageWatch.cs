@@ -60,6 +60,29 @@ internal sealed class StorageWatch : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Waits until rows have been stored without a pause of <paramref name="pause"/> for a while: a fault is injected
+    /// into storage that runs, not into the group's first rebalance after the nodes started (measured on its own by
+    /// <see cref="PersistenceRebalanceFaultTests"/>). False after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WaitUntilStoringAsync(TimeSpan pause, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            var now = Now;
+            var since = now - 3 * (long)pause.TotalMilliseconds;
+            if (Growth().Any(t => t > since) && LongestGap(since, now) < pause.TotalMilliseconds)
+            {
+                return true;
+            }
+
+            await Task.Delay(Interval);
+        }
+
+        return false;
+    }
+
     /// <summary>The times (ms since the epoch) at which the count was seen to grow.</summary>
     public List<long> Growth()
     {
