@@ -74,6 +74,19 @@ public sealed class SocketIOPacketParserTests
         Assert.That(packet.Data!.Value[1].GetString(), Is.EqualTo("\u2603"));
     }
 
+    /// <summary>
+    /// As Node's socket.io-parser (<c>decodeString</c>): a namespace ends at the first comma, wherever it is. A
+    /// namespace written without its comma takes the payload up to the payload's own first comma, and what is left is
+    /// not JSON (<c>"x"]</c>): the frame is a parse error that closes its connection.
+    /// </summary>
+    [Test]
+    public void NamespaceRunsToTheFirstCommaEvenInsideThePayload()
+    {
+        AssertRejected("2/ordered[\"after\",\"x\"]", "invalid JSON payload");
+        AssertRejected("2/ordered[\"after\"]", "EVENT payload must be a non-empty array");
+        Assert.That(Parse("2/ordered,[\"after\",\"x\"]").Namespace, Is.EqualTo("/ordered"));
+    }
+
     [TestCase("", TestName = "RejectsEmptyPacket")]
     [TestCase("7", TestName = "RejectsUnknownTypeSeven")]
     [TestCase("9[\"x\"]", TestName = "RejectsUnknownTypeNine")]
