@@ -139,6 +139,25 @@ public sealed class SocketIOPacketParserTests
         Assert.That(SocketIOPacketParser.TryParse(Bytes(wire), MaxAttachments, out _, out _), Is.True);
     }
 
+    /// <summary>
+    /// JSON allows an escaped lone surrogate; no .NET string can hold one, so binding, re-encoding forwarded arguments
+    /// (found by the fuzzer: JsonElement.WriteTo threw) or logging it would throw. Refused anywhere in the payload.
+    /// </summary>
+    [TestCase("2[\"\\ud800\"]", TestName = "RejectsLoneSurrogateInEventName")]
+    [TestCase("2[\"message\",\"\\ud800\"]", TestName = "RejectsLoneSurrogateInArgument")]
+    [TestCase("2[\"message\",{\"a\":[\"\\udc00x\"]}]", TestName = "RejectsLoneSurrogateDeepInArgument")]
+    [TestCase("2[\"message\",{\"\\ud800\":1}]", TestName = "RejectsLoneSurrogateInPropertyName")]
+    [TestCase("51-[\"message\",{\"_placeholder\":true,\"num\":0},\"\\ud800\"]", TestName = "RejectsLoneSurrogateBesideAPlaceholder")]
+    [TestCase("0{\"token\":\"\\ud800\"}", TestName = "RejectsLoneSurrogateInConnectPayload")]
+    public void RejectsEscapedLoneSurrogates(string wire) => AssertRejected(wire, "invalid string in payload");
+
+    [TestCase("2[\"message\",\"\\ud83d\\ude00\"]")]
+    [TestCase("2[\"message\",{\"\\u00e9\\n\":\"\\\"\"}]")]
+    public void AcceptsEscapesThatMakeValidStrings(string wire)
+    {
+        Assert.That(SocketIOPacketParser.TryParse(Bytes(wire), MaxAttachments, out _, out string error), Is.True, error);
+    }
+
     [TestCase("3[1]", TestName = "RejectsAckWithoutId")]
     [TestCase("3/admin,[]", TestName = "RejectsAckWithoutIdInNamespace")]
     [TestCase("61-[{\"_placeholder\":true,\"num\":0}]", TestName = "RejectsBinaryAckWithoutId")]
