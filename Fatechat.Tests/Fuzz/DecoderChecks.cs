@@ -58,6 +58,13 @@ internal static class DecoderChecks
             Assert.That(SocketIOPacketParser.ReservedEvents, Does.Not.Contain(packet.EventName));
         }
 
+        // The Engine.IO layer hands on only valid UTF-8 text (EnginePacketParser.TryParseText), and what follows
+        // relies on it: a property name with a broken sequence would throw when forwarded arguments are re-encoded.
+        if (!System.Text.Unicode.Utf8.IsValid(input))
+        {
+            return;
+        }
+
         for (int i = 0; i < packet.AttachmentCount; i++)
         {
             packet.Attachments.Add([(byte)i]);
