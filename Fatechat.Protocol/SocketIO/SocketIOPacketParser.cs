@@ -150,7 +150,7 @@ public static class SocketIOPacketParser
             {
                 if (elements is null)
                 {
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
 
                 // One JSON value and nothing after it.
@@ -168,7 +168,7 @@ public static class SocketIOPacketParser
         }
         catch (InvalidOperationException)
         {
-            // A string that cannot become UTF-16, such as an escaped lone surrogate in the event name.
+            // A string that cannot become UTF-16, such as an escaped lone surrogate (see SkipValue).
             error = "invalid string in payload";
             return false;
         }
@@ -198,11 +198,37 @@ public static class SocketIOPacketParser
                 };
             }
 
-            reader.Skip();
+            SkipValue(ref reader);
             elements.Add(new Range(start, (int)reader.BytesConsumed));
         }
 
         return elements.ToArray();
+    }
+
+    /// <summary>
+    /// Skips the value at the reader, as <see cref="Utf8JsonReader.Skip"/> does, and decodes each escaped string or
+    /// property name in it on the way. JSON allows an escaped lone surrogate (<c>"\ud800"</c>), which no .NET string
+    /// can hold: refused here (InvalidOperationException), it never reaches a handler's binding, the re-encoding of
+    /// forwarded arguments or a log line, each of which would throw on it. Unescaped strings cost nothing extra.
+    /// </summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        int depth = reader.CurrentDepth;
+        bool container = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        DecodeIfEscaped(ref reader);
+        // A container's own end token is back at its depth; everything inside is deeper.
+        while (container && reader.Read() && reader.CurrentDepth > depth)
+        {
+            DecodeIfEscaped(ref reader);
+        }
+    }
+
+    private static void DecodeIfEscaped(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+        {
+            _ = reader.GetString();
+        }
     }
 
     private static bool IsEventName(Range[] elements, string? eventName, out string error)

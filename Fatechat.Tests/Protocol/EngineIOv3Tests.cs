@@ -239,6 +239,8 @@ public sealed class EngineIOv3Tests(EntryPath entryPath)
     [TestCase("2:b4!!", "text/plain", Description = "bad base64")]
     [TestCase("3:9ab", "text/plain", Description = "unknown packet type")]
     [TestCase("", "text/plain", Description = "empty body")]
+    [TestCase("4294967296:", "text/plain", Description = "a length that wraps to 0 in 32 bits (found by the fuzzer)")]
+    [TestCase("4294967298:42", "text/plain", Description = "a length that wraps to 2 in 32 bits")]
     [TestCase("\u0002\u0001\u00ff4", "application/octet-stream", Description = "bad kind byte")]
     [TestCase("\u0000\u0009\u00ff42", "application/octet-stream", Description = "binary length past the end")]
     public async Task AMalformedPayloadIs400AndClosesOnlyThatSession(string body, string contentType)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fatechat.Protocol.EngineIO;
 using Fatechat.Protocol.SocketIO;
 using Fatechat.Tests.Support;
 
@@ -117,12 +118,11 @@ public sealed class EventOrderTests : ConformanceHostFixture
         Assert.That(acks.Select(a => a.Text), Is.EqualTo(new[] { $"43{Ordered},1[\"released\"]", $"43{Ordered},2[\"after\"]" }));
     }
 
-    // Open bug, found by the assertion on `sent` below: in about 1 run of 15 the server closes the flooding
-    // connection with "parse error" after 60–230 identical frames, long before the queue is full. Not reproduced
-    // with Debug logging on; retried so that it stays visible (three failures in a row fail the run) while it is
-    // chased down.
+    // Each flood frame keeps the comma after its namespace: without it the namespace runs to the first comma of the
+    // payload and the frame is a parse error (SocketIOPacketParserTests.NamespaceRunsToTheFirstCommaEvenInsideThePayload),
+    // which closes the connection at the first frame; the flooder's sends then race that close. The close reason
+    // and the queue-full warning are asserted so that the flood is what closed it.
     [Test]
-    [Retry(3)]
     public async Task TooManyEventsWaitingClosesOnlyThatConnection()
     {
         var (flooder, socketId) = await ConnectNamespaceAsync(Ordered);
@@ -137,7 +137,7 @@ public sealed class EventOrderTests : ConformanceHostFixture
         {
             for (; sent <= Io.Options.MaxQueuedEvents; sent++)
             {
-                await flooder.SendAsync($"42{Ordered}[\"after\",\"x\"]");
+                await flooder.SendAsync($"42{Ordered},[\"after\",\"x\"]");
             }
         }
         catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException)
@@ -147,6 +147,9 @@ public sealed class EventOrderTests : ConformanceHostFixture
 
         Assert.That(sent, Is.GreaterThanOrEqualTo(Io.Options.MaxQueuedEvents), () => $"the connection stayed open while at most MaxQueuedEvents waited; close {flooder.CloseStatus}; reason {_reasons.GetValueOrDefault(socketId)}; logs: {string.Join(" | ", Logs.Entries)}");
         await flooder.WaitForCloseAsync(TimeSpan.FromSeconds(10));
+        await AsyncTimeout.UntilAsync(() => _reasons.ContainsKey(socketId), "the flooder's disconnect handler runs");
+        Assert.That(_reasons[socketId], Is.EqualTo(CloseReasons.ForcedClose), "closed by the full queue, not by a parse error");
+        Assert.That(Logs.Entries.Select(e => e.Message), Has.Some.Contains($"more than {Io.Options.MaxQueuedEvents} events waiting"));
         Assert.That(Journal(socketId), Does.Contain("hold cancelled"));
         Assert.That(Journal(socketId), Does.Not.Contain("after"), "nothing that waited ran");
         await bystander.SendAsync($"42{Ordered},9[\"after\",\"x\"]");

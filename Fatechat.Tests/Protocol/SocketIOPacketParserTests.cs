@@ -74,6 +74,19 @@ public sealed class SocketIOPacketParserTests
         Assert.That(packet.Data!.Value[1].GetString(), Is.EqualTo("\u2603"));
     }
 
+    /// <summary>
+    /// As Node's socket.io-parser (<c>decodeString</c>): a namespace ends at the first comma, wherever it is. A
+    /// namespace written without its comma takes the payload up to the payload's own first comma, and what is left is
+    /// not JSON (<c>"x"]</c>): the frame is a parse error that closes its connection.
+    /// </summary>
+    [Test]
+    public void NamespaceRunsToTheFirstCommaEvenInsideThePayload()
+    {
+        AssertRejected("2/ordered[\"after\",\"x\"]", "invalid JSON payload");
+        AssertRejected("2/ordered[\"after\"]", "EVENT payload must be a non-empty array");
+        Assert.That(Parse("2/ordered,[\"after\",\"x\"]").Namespace, Is.EqualTo("/ordered"));
+    }
+
     [TestCase("", TestName = "RejectsEmptyPacket")]
     [TestCase("7", TestName = "RejectsUnknownTypeSeven")]
     [TestCase("9[\"x\"]", TestName = "RejectsUnknownTypeNine")]
@@ -124,6 +137,25 @@ public sealed class SocketIOPacketParserTests
     public void AcceptsNamesThatOnlyResembleReservedOnes(string wire)
     {
         Assert.That(SocketIOPacketParser.TryParse(Bytes(wire), MaxAttachments, out _, out _), Is.True);
+    }
+
+    /// <summary>
+    /// JSON allows an escaped lone surrogate; no .NET string can hold one, so binding, re-encoding forwarded arguments
+    /// (found by the fuzzer: JsonElement.WriteTo threw) or logging it would throw. Refused anywhere in the payload.
+    /// </summary>
+    [TestCase("2[\"\\ud800\"]", TestName = "RejectsLoneSurrogateInEventName")]
+    [TestCase("2[\"message\",\"\\ud800\"]", TestName = "RejectsLoneSurrogateInArgument")]
+    [TestCase("2[\"message\",{\"a\":[\"\\udc00x\"]}]", TestName = "RejectsLoneSurrogateDeepInArgument")]
+    [TestCase("2[\"message\",{\"\\ud800\":1}]", TestName = "RejectsLoneSurrogateInPropertyName")]
+    [TestCase("51-[\"message\",{\"_placeholder\":true,\"num\":0},\"\\ud800\"]", TestName = "RejectsLoneSurrogateBesideAPlaceholder")]
+    [TestCase("0{\"token\":\"\\ud800\"}", TestName = "RejectsLoneSurrogateInConnectPayload")]
+    public void RejectsEscapedLoneSurrogates(string wire) => AssertRejected(wire, "invalid string in payload");
+
+    [TestCase("2[\"message\",\"\\ud83d\\ude00\"]")]
+    [TestCase("2[\"message\",{\"\\u00e9\\n\":\"\\\"\"}]")]
+    public void AcceptsEscapesThatMakeValidStrings(string wire)
+    {
+        Assert.That(SocketIOPacketParser.TryParse(Bytes(wire), MaxAttachments, out _, out string error), Is.True, error);
     }
 
     [TestCase("3[1]", TestName = "RejectsAckWithoutId")]

@@ -114,9 +114,11 @@ internal static class PollingPayloadParserV3
         return parsed;
     }
 
+    /// <summary>Up to ten digits: counted in a long, so that a length past int.MaxValue is refused rather than wrapped (4294967296 is not 0).</summary>
     private static bool TryParseDigits(ReadOnlySpan<byte> digits, out int value)
     {
         value = 0;
+        long total = 0;
         foreach (byte digit in digits)
         {
             if (digit is < (byte)'0' or > (byte)'9')
@@ -124,9 +126,15 @@ internal static class PollingPayloadParserV3
                 return false;
             }
 
-            value = value * 10 + (digit - '0');
+            total = total * 10 + (digit - '0');
         }
 
+        if (total > int.MaxValue)
+        {
+            return false;
+        }
+
+        value = (int)total;
         return true;
     }
 
