@@ -1,3 +1,4 @@
+using Fatechat.Protocol.Logging;
 using Fatechat.Protocol.SocketIO;
 using Fatechat.Server.Auth;
 
@@ -16,6 +17,9 @@ public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
     public SocketIOSocket Socket { get; } = socket;
 
     public ChatUser User { get; } = user;
+
+    /// <summary>The user on every line logged about this socket; made once per socket.</summary>
+    internal LogScope LogScope { get; } = new("user", user.Email);
 
     public static ChatSession Attach(SocketIOSocket socket, ChatUser user)
     {

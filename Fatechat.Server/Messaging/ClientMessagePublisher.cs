@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Fatechat.Server.Caching;
+using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Options;
 using Microsoft.Extensions.Options;
 
@@ -64,6 +65,7 @@ public sealed partial class ClientMessagePublisher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                BackendFailures.CountEscaped(e);
                 LogClaimUnavailable(clientMessageId, sender, e);
                 await bus.PublishAsync(chatEvent, cancellationToken);
                 return SendOutcome.Accepted(messageId);
@@ -107,6 +109,7 @@ public sealed partial class ClientMessagePublisher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                BackendFailures.CountEscaped(e);
                 LogLookupUnavailable(key.ClientMessageId, key.SenderMail, e);
                 return null;
             }
@@ -198,6 +201,7 @@ public sealed partial class ClientMessagePublisher(
         }
         catch (Exception e)
         {
+            BackendFailures.CountEscaped(e);
             LogClaimUpdateFailed(step, key.ClientMessageId, key.SenderMail, e);
         }
     }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Confluent.Kafka;
+using Fatechat.Server.Diagnostics;
 
 namespace Fatechat.Server.Messaging;
 
@@ -82,6 +83,7 @@ internal sealed partial class KafkaDeliveryConsumer(KafkaClientConfigs configs, 
                     return offsets;
                 })
                 .Build();
+            using var lag = KafkaConsumerLag.Track(configs.DeliveryGroupId, consumer);
             consumer.Subscribe([codec.MessagesTopic, codec.EventsTopic]);
             try
             {
@@ -118,6 +120,7 @@ internal sealed partial class KafkaDeliveryConsumer(KafkaClientConfigs configs, 
             }
             catch (ConsumeException e) when (!e.Error.IsFatal)
             {
+                ServerMetrics.BackendFailed(ServerMetrics.Backends.Kafka);
                 LogConsumeFailed(configs.DeliveryGroupId, e.Error.Code, e.Error.Reason);
                 continue;
             }
