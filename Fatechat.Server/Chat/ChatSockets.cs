@@ -82,7 +82,7 @@ internal static partial class ChatSockets
                 return Task.CompletedTask;
             }
 
-            var session = ChatSession.Attach(socket, user);
+            var session = ChatSession.Attach(socket, user, logger);
             using var scope = logger.BeginScope(session.LogScope);
             LogSocketConnected(logger, socket.Id, user.Email, socket.Connection.Transport, socket.Recovered);
             socket.Join(PrivateMessageEvents.UserRoom(user.Email));
