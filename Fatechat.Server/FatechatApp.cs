@@ -2,6 +2,7 @@ using Fatechat.Protocol.Hosting;
 using Fatechat.Server.Api;
 using Fatechat.Server.Auth;
 using Fatechat.Server.Chat;
+using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Hosting;
 using Fatechat.Server.Options;
 using Fatechat.Server.Private;
@@ -22,7 +23,7 @@ public static class FatechatApp
             Args = args,
             ContentRootPath = ContentRootLocator.Find(args),
         });
-        builder.AddFatechatConfiguration(args).AddFatechatListener();
+        builder.AddFatechatConfiguration(args).AddFatechatListener().AddFatechatConsoleLogging();
         configure?.Invoke(builder);
         // WebSockets are served below Kestrel's HTTP layer; everything else goes through the pipeline below.
         builder.WebHost.UseSocketIOWebSockets();
@@ -38,6 +39,7 @@ public static class FatechatApp
         services.AddChatSockets(builder.Configuration);
         services.AddFatechatOpenApi();
         services.AddFatechatCors(builder.Configuration);
+        services.AddFatechatMetrics(builder.Configuration);
 
         var app = builder.Build();
         app.UseSocketIO();
@@ -50,6 +52,7 @@ public static class FatechatApp
 
         app.MapOpenApi(OpenApiSetup.DocumentPath);
         app.MapHealth();
+        app.MapFatechatMetrics();
         app.MapAuth();
         app.MapRooms();
         app.MapPrivateMessages();

@@ -1,3 +1,4 @@
+using Fatechat.Protocol.Diagnostics;
 using Fatechat.Protocol.EngineIO.Transports;
 using Fatechat.Protocol.Logging;
 
@@ -28,6 +29,7 @@ public sealed class EngineConnection
     private volatile bool _upgrading;
     private int _upgradeAttempt;
     private WebSocketSender? _sender;
+    private LogScope? _logScope;
 
     internal EngineConnection(EngineIOServer server, string id, EngineHandshake handshake, string transport, int protocol = 4, bool supportsBinary = true)
     {
@@ -76,6 +78,12 @@ public sealed class EngineConnection
 
     internal OutboundQueue Outbound => _outbound;
 
+    /// <summary>
+    /// Puts this session's <c>sid</c> on every line logged in the caller's flow, the app's handlers included; the
+    /// transports enter it where they serve the session.
+    /// </summary>
+    internal IDisposable? BeginLogScope() => _server.Logger.BeginScope(_logScope ??= new LogScope("sid", Id));
+
     internal bool IsUpgrading => _upgrading;
 
     /// <summary>
@@ -86,6 +94,7 @@ public sealed class EngineConnection
     {
         if (_outbound.TryWrite(frame))
         {
+            ProtocolMetrics.PacketSent(_transport);
             _sender?.Pump();
             return true;
         }
@@ -119,6 +128,8 @@ public sealed class EngineConnection
         }
 
         CloseReason = reason;
+        ProtocolMetrics.ConnectionClosed(this, reason);
+        ProtocolLog.ConnectionClosed(_server.Logger, Id, _transport, reason);
         bool byClient = reason == CloseReasons.TransportClose;
         _draining = _transport == PollingName && (IsGraceful(reason) || byClient);
         if (_draining)
@@ -164,6 +175,7 @@ public sealed class EngineConnection
             return;
         }
 
+        ProtocolMetrics.PacketReceived(_transport);
         switch (packet.Type)
         {
             case EnginePacketType.Message:
@@ -327,6 +339,7 @@ public sealed class EngineConnection
     {
         _transport = WebSocketName;
         _upgrading = false;
+        ProtocolMetrics.Upgraded();
         Volatile.Read(ref _pollRelease)?.TrySetResult();
     }
 

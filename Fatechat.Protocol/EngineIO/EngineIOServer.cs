@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Fatechat.Protocol.Diagnostics;
+using Fatechat.Protocol.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -30,6 +32,7 @@ public sealed class EngineIOServer : IDisposable
         PingTimeoutTicks = ToTicks(options.PingTimeoutMs);
         CloseTimeoutTicks = ToTicks(options.CloseTimeoutMs);
         _ = ScanHeartbeatsAsync(_stopping.Token);
+        ProtocolMetrics.Track(this);
     }
 
     public EngineIOOptions Options { get; }
@@ -61,6 +64,7 @@ public sealed class EngineIOServer : IDisposable
 
     public void Dispose()
     {
+        ProtocolMetrics.Untrack(this);
         _stopping.Cancel();
         CloseAll();
     }
@@ -85,11 +89,34 @@ public sealed class EngineIOServer : IDisposable
     {
         var connection = new EngineConnection(this, NewSessionId(), handshake, transport, protocol, supportsBinary);
         _connections[connection.Id] = connection;
+        ProtocolMetrics.ConnectionOpened(connection);
+        ProtocolLog.ConnectionOpened(Logger, connection.Id, transport, protocol);
         connection.Handler = _onConnection(connection);
         return connection;
     }
 
     internal void Remove(EngineConnection connection) => _connections.TryRemove(connection.Id, out _);
+
+    /// <summary>Adds the open sessions to the counts of their transport (for the connections gauge).</summary>
+    internal void CountOpenConnections(ref int polling, ref int websocket)
+    {
+        foreach (var (_, connection) in _connections)
+        {
+            if (!connection.IsOpen)
+            {
+                continue;
+            }
+
+            if (connection.Transport == EngineConnection.WebSocketName)
+            {
+                websocket++;
+            }
+            else
+            {
+                polling++;
+            }
+        }
+    }
 
     internal DateTimeOffset UtcNow => _time.GetUtcNow();
 

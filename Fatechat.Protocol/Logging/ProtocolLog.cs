@@ -11,6 +11,12 @@ internal static partial class ProtocolLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Message handler of session {Sid} failed; closing it")]
     public static partial void MessageHandlerFailed(ILogger logger, Exception exception, string sid);
 
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Session {Sid} opened over {Transport} (Engine.IO v{Protocol})")]
+    public static partial void ConnectionOpened(ILogger logger, string sid, string transport, int protocol);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Session {Sid} on {Transport} closed: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, string sid, string transport, string reason);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Invalid packet from session {Sid}: {Error}; closing it")]
     public static partial void InvalidPacket(ILogger logger, string sid, string error);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fatechat.Protocol.Diagnostics;
 using Fatechat.Protocol.EngineIO;
 
 namespace Fatechat.Protocol.SocketIO;
@@ -94,6 +95,7 @@ internal sealed class InMemoryRoomAdapter
                 }
             }
 
+            ProtocolMetrics.Broadcast(sent);
             return sent;
         }
 
@@ -126,6 +128,7 @@ internal sealed class InMemoryRoomAdapter
             }
         }
 
+        ProtocolMetrics.Broadcast(sent);
         return sent;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Fatechat.Protocol.Diagnostics;
 using Fatechat.Protocol.EngineIO;
 using Fatechat.Protocol.Logging;
 
@@ -26,6 +27,7 @@ public sealed class SocketIOSocket
     private int _state = (int)SocketState.Connecting;
     private EventQueue? _events;
     private CancellationTokenSource? _disconnectedSource;
+    private LogScope? _logScope;
 
     internal SocketIOSocket(Namespace ns, SocketIOClient client, SocketIOHandshake handshake)
     {
@@ -288,6 +290,7 @@ public sealed class SocketIOSocket
             return;
         }
 
+        ProtocolMetrics.EventReceived();
         var args = packet.Arguments(1, Namespace.Server.Json);
         SocketIOAck? ack = packet.AckId >= 0 ? new SocketIOAck(this, packet.AckId) : null;
         Func<Task> work = handler is not null
@@ -310,6 +313,8 @@ public sealed class SocketIOSocket
     /// </summary>
     internal async Task RunHandlerAsync(Func<Task> handler, SocketIOAck? ack)
     {
+        // The socket's ids on every line its handlers log; built once per socket (the id is final once connected).
+        using var logScope = Namespace.Server.Logger.BeginScope(_logScope ??= new LogScope("socketId", Id, "sid", Connection.Id));
         try
         {
             await handler();

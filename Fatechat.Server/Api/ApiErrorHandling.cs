@@ -17,6 +17,11 @@ internal static class ApiErrorHandling
     {
         app.UseExceptionHandler(errorApp => errorApp.Run(context =>
         {
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is { } error)
+            {
+                Diagnostics.BackendFailures.CountEscaped(error);
+            }
+
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return context.Response.WriteAsJsonAsync(new ErrorResponse("Internal Server Error"));
         }));

@@ -1,3 +1,4 @@
+using Fatechat.Server.Diagnostics;
 using StackExchange.Redis;
 
 namespace Fatechat.Server.Caching;
@@ -62,6 +63,7 @@ internal sealed partial class RedisPresenceHeartbeat(
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             LogHeartbeatFailed(store.NodeId, e);
         }
     }

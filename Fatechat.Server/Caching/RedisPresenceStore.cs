@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Options;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -69,6 +70,7 @@ public sealed partial class RedisPresenceStore : IPresenceStore
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             MarkOutOfSync("add", entry.RoomName, e);
             return cameOnline;
         }
@@ -89,6 +91,7 @@ public sealed partial class RedisPresenceStore : IPresenceStore
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             MarkOutOfSync("remove", entry.RoomName, e);
             return wentOffline;
         }
@@ -105,6 +108,7 @@ public sealed partial class RedisPresenceStore : IPresenceStore
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             LogDegradedRead(roomName, e);
             return await _local.GetOnlineUsersAsync(roomName, cancellationToken);
         }

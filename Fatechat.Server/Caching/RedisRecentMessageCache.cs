@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Fatechat.Server.Chat;
+using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Options;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -62,6 +63,7 @@ public sealed partial class RedisRecentMessageCache(
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             LogReadMissed(key.ToString(), e);
             return [];
         }
@@ -98,6 +100,7 @@ public sealed partial class RedisRecentMessageCache(
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             _staleRooms.TryAdd(roomName, 0);
             LogWriteDropped(command, key.ToString(), e);
         }

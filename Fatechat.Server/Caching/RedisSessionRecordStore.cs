@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fatechat.Server.Diagnostics;
 using StackExchange.Redis;
 
 namespace Fatechat.Server.Caching;
@@ -17,6 +18,7 @@ public sealed partial class RedisSessionRecordStore(IConnectionMultiplexer redis
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             LogUnavailable("save", e);
         }
     }
@@ -30,6 +32,7 @@ public sealed partial class RedisSessionRecordStore(IConnectionMultiplexer redis
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             LogUnavailable("read", e);
             return null;
         }
@@ -51,6 +54,7 @@ public sealed partial class RedisSessionRecordStore(IConnectionMultiplexer redis
         }
         catch (Exception e) when (RedisConnector.IsUnavailable(e))
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Redis);
             LogUnavailable("touch", e);
         }
     }

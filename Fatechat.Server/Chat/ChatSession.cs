@@ -1,3 +1,4 @@
+using Fatechat.Protocol.Logging;
 using Fatechat.Protocol.SocketIO;
 using Fatechat.Server.Auth;
 
@@ -7,7 +8,7 @@ namespace Fatechat.Server.Chat;
 /// One authenticated socket: its user and the rooms it joined. The protocol runs a socket's events one at a time,
 /// in arrival order, so a sendMessage right after joinRoom sees the join and two messages from one tab keep theirs.
 /// </summary>
-public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
+public sealed class ChatSession(SocketIOSocket socket, ChatUser user, ILogger? logger = null)
 {
     private const string DataKey = "fatechat.session";
 
@@ -17,9 +18,15 @@ public sealed class ChatSession(SocketIOSocket socket, ChatUser user)
 
     public ChatUser User { get; } = user;
 
-    public static ChatSession Attach(SocketIOSocket socket, ChatUser user)
+    /// <summary>Where lines about this socket go (refusals); their scope carries the ids.</summary>
+    internal ILogger Logger { get; } = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>The user on every line logged about this socket; made once per socket.</summary>
+    internal LogScope LogScope { get; } = new("user", user.Email);
+
+    public static ChatSession Attach(SocketIOSocket socket, ChatUser user, ILogger? logger = null)
     {
-        var session = new ChatSession(socket, user);
+        var session = new ChatSession(socket, user, logger);
         socket.Data[DataKey] = session;
         return session;
     }

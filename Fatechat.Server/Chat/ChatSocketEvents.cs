@@ -15,7 +15,7 @@ namespace Fatechat.Server.Chat;
 /// disconnect clean-up. Messages and presence changes go through <see cref="IChatBus"/>; what reaches the room's
 /// sockets is sent by <see cref="ChatMessagePipeline"/>.
 /// </summary>
-public sealed class ChatSocketEvents(
+public sealed partial class ChatSocketEvents(
     IChatBus bus,
     ClientMessagePublisher sends,
     IRoomRepository rooms,
@@ -297,6 +297,7 @@ public sealed class ChatSocketEvents(
     /// <summary>Answers a refused request through its ack when the client asked for one, else with an <c>error</c> event.</summary>
     internal static void Refuse(ChatSession session, SocketIOAck? ack, string eventName, string error)
     {
+        LogRefused(session.Logger, eventName, error);
         var payload = new RefusalPayload(false, error, eventName);
         if (ack is not null)
         {
@@ -367,4 +368,7 @@ public sealed class ChatSocketEvents(
     }
 
     private PresenceEntry Presence(ChatSession session, string roomName) => new(roomName, session.User.Email, _nodeId, session.Socket.Id);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Debug, Message = "Refused {Event}: {Error}")]
+    private static partial void LogRefused(ILogger logger, string @event, string error);
 }

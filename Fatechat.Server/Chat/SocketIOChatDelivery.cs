@@ -1,15 +1,17 @@
 using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Messaging;
 using Fatechat.Server.Private;
 
 namespace Fatechat.Server.Chat;
 
 /// <summary>Emits bus events to this node's sockets; each broadcast is encoded once by the protocol's room adapter.</summary>
-public sealed class SocketIOChatDelivery(SocketIOServer io) : IChatDelivery
+public sealed class SocketIOChatDelivery(SocketIOServer io, TimeProvider time) : IChatDelivery
 {
     public ValueTask DeliverRoomMessageAsync(ChatMessage message, string? offset, CancellationToken cancellationToken)
     {
         Emit(io.To(message.RoomName), offset, ChatEventNames.ReceiveMessage, ReceiveMessagePayload.From(message));
+        ServerMetrics.Delivered(ServerMetrics.MessageKinds.Room, message.CreatedAt, time.GetUtcNow().UtcDateTime);
         return ValueTask.CompletedTask;
     }
 
@@ -18,6 +20,7 @@ public sealed class SocketIOChatDelivery(SocketIOServer io) : IChatDelivery
         // Both rooms in one operator: a socket is sent the message once even when someone writes to themselves.
         var users = io.To(PrivateMessageEvents.UserRoom(message.ToMail)).To(PrivateMessageEvents.UserRoom(message.FromMail));
         Emit(users, offset, ChatEventNames.ReceivePrivateMessage, PrivateMessageResponse.Of(message));
+        ServerMetrics.Delivered(ServerMetrics.MessageKinds.Private, message.CreatedAt, time.GetUtcNow().UtcDateTime);
         return ValueTask.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using Fatechat.Server.Caching;
+using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -146,8 +147,14 @@ public sealed partial class ChatMessagePipeline(
 
                 return outcome;
             }
-            catch (Exception e) when (attempt < StoreRetryDelays.Length && e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                ServerMetrics.BackendFailed(ServerMetrics.Backends.Storage);
+                if (attempt >= StoreRetryDelays.Length)
+                {
+                    throw;
+                }
+
                 LogStoreRetry(messageId, attempt + 1, e);
                 await Task.Delay(StoreRetryDelays[attempt], cancellationToken);
             }

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Fatechat.Server.Caching;
+using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Options;
 using Microsoft.Extensions.Options;
 
@@ -68,6 +69,7 @@ public sealed partial class ClientMessagePublisher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                BackendFailures.CountEscaped(e);
                 LogClaimUnavailable(clientMessageId, sender, e);
                 return new PendingSend(AcceptedOnceDone(bus.PublishAsync(chatEvent, cancellationToken).AsTask(), messageId));
             }
@@ -114,6 +116,7 @@ public sealed partial class ClientMessagePublisher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                BackendFailures.CountEscaped(e);
                 LogLookupUnavailable(key.ClientMessageId, key.SenderMail, e);
                 return null;
             }
@@ -211,6 +214,7 @@ public sealed partial class ClientMessagePublisher(
         }
         catch (Exception e)
         {
+            BackendFailures.CountEscaped(e);
             LogClaimUpdateFailed(step, key.ClientMessageId, key.SenderMail, e);
         }
     }

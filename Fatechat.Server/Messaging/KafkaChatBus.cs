@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Fatechat.Server.Diagnostics;
 
 namespace Fatechat.Server.Messaging;
 
@@ -65,6 +66,7 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
                 LogPublishFailed(topic, e.Error.Code, e.Error.Reason, heldBack);
             }
 
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Kafka);
             throw new KafkaException(new Error(e.Error.Code, $"Publishing {chatEvent.GetType().Name} to topic {topic} (key {key}) failed: {e.Error.Reason}"), e);
         }
     }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Confluent.Kafka;
+using Fatechat.Server.Diagnostics;
 
 namespace Fatechat.Server.Messaging;
 
@@ -74,6 +75,7 @@ internal sealed partial class KafkaDeliveryConsumer(KafkaClientConfigs configs, 
                     }
                 })
                 .Build();
+            using var lag = KafkaConsumerLag.Track(configs.DeliveryGroupId, consumer);
             var starts = StartOffsets(consumer, stop);
             consumer.Assign(starts);
             foreach (var start in starts.Where(o => o.Topic == codec.MessagesTopic))
@@ -141,6 +143,7 @@ internal sealed partial class KafkaDeliveryConsumer(KafkaClientConfigs configs, 
             }
             catch (ConsumeException e) when (!e.Error.IsFatal)
             {
+                ServerMetrics.BackendFailed(ServerMetrics.Backends.Kafka);
                 LogConsumeFailed(configs.NodeId, e.Error.Code, e.Error.Reason);
                 continue;
             }

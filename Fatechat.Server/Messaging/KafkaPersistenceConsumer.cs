@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Fatechat.Server.Diagnostics;
 
 namespace Fatechat.Server.Messaging;
 
@@ -36,6 +37,7 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
             .SetPartitionsRevokedHandler((c, _) => Commit(c))
             .SetPartitionsLostHandler((_, partitions) => LogPartitionsLost(string.Join(", ", partitions)))
             .Build();
+        using var lag = KafkaConsumerLag.Track(configs.Options.PersistenceGroupId, consumer);
         consumer.Subscribe(codec.MessagesTopic);
         try
         {
@@ -51,6 +53,7 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
                 }
                 catch (ConsumeException e) when (!e.Error.IsFatal)
                 {
+                    ServerMetrics.BackendFailed(ServerMetrics.Backends.Kafka);
                     LogConsumeFailed(codec.MessagesTopic, e.Error.Code, e.Error.Reason);
                     continue;
                 }
@@ -139,6 +142,7 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
         }
         catch (KafkaException e)
         {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Kafka);
             // Left uncommitted, the records are replayed to whichever node reads the partition next: stored once all the same.
             LogCommitFailed(configs.Options.PersistenceGroupId, e.Error.Reason);
         }

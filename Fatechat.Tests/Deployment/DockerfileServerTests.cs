@@ -49,6 +49,13 @@ public sealed partial class DockerfileServerTests
     }
 
     [Test]
+    public void LogsJsonLines()
+    {
+        Assert.That(RuntimeStage.Where(i => i.Instruction == "ENV").Select(i => i.Arguments), Has.Some.Match(@"\bLogging__Console__FormatterName=json\b"),
+            "the image logs one JSON object per line (Operations/JsonConsoleLogTests runs the server that way)");
+    }
+
+    [Test]
     public async Task HealthCheckProbesAPathTheServerAnswers()
     {
         var healthCheck = RuntimeStage.Where(i => i.Instruction == "HEALTHCHECK").Select(i => i.Arguments).SingleOrDefault();

@@ -32,7 +32,10 @@ public sealed class FatechatTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<FatechatTestServer> StartAsync(params string[] extraArgs)
+    public static Task<FatechatTestServer> StartAsync(params string[] extraArgs) => StartAsync(configure: null, extraArgs);
+
+    /// <summary>Starts the server with <paramref name="configure"/> applied to its builder (e.g. a log provider of the test's).</summary>
+    public static async Task<FatechatTestServer> StartAsync(Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var folder = Path.Combine(Path.GetTempPath(), "fatechat-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -47,7 +50,7 @@ public sealed class FatechatTestServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
-        var app = FatechatApp.Build(args);
+        var app = FatechatApp.Build(args, configure);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(timeout.Token);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,14 +1,19 @@
 using BenchmarkDotNet.Attributes;
+using Fatechat.Protocol.Diagnostics;
 using Fatechat.Protocol.EngineIO;
 using Fatechat.Protocol.SocketIO;
 using Microsoft.AspNetCore.Http;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace Fatechat.Bench.Micro;
 
 /// <summary>
 /// The outbound path: encode a <c>receiveMessage</c> once, then queue it to every socket of a room. The sockets
 /// are real <see cref="SocketIOSocket"/>s on real <see cref="EngineConnection"/>s without a transport; each
-/// benchmark drains the queues as a transport would, so the bounded queues never fill.
+/// benchmark drains the queues as a transport would, so the bounded queues never fill. With <see cref="Metrics"/>,
+/// an OpenTelemetry meter provider listens to the protocol's meter, as the server's /metrics does: the cost of the
+/// packets-sent counter per recipient and the fan-out histogram per broadcast.
 /// </summary>
 [MemoryDiagnoser]
 public class BroadcastBenchmarks
@@ -19,13 +24,23 @@ public class BroadcastBenchmarks
     private Namespace _namespace = null!;
     private EngineConnection[] _connections = [];
     private object?[] _args = [];
+    private MeterProvider? _metrics;
 
     [Params(20)]
     public int RoomSize { get; set; }
 
+    [Params(false, true)]
+    public bool Metrics { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        if (Metrics)
+        {
+            _metrics = Sdk.CreateMeterProviderBuilder().AddMeter(ProtocolMetrics.MeterName)
+                .AddReader(new BaseExportingMetricReader(new DiscardingExporter())).Build();
+        }
+
         // Long timers: the heartbeat and the connect timeout must not close the connections mid-run.
         var options = new SocketIOOptions { ConnectTimeoutMs = int.MaxValue };
         options.Engine.PingIntervalMs = int.MaxValue / 1000;
@@ -52,7 +67,11 @@ public class BroadcastBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _server.Dispose();
+    public void Cleanup()
+    {
+        _server.Dispose();
+        _metrics?.Dispose();
+    }
 
     [Benchmark]
     public OutboundFrame EncodeEvent() =>
@@ -86,6 +105,12 @@ public class BroadcastBenchmarks
             }
         }
     }
+}
+
+/// <summary>Collects like Prometheus' exporter would on a scrape, and keeps nothing.</summary>
+internal sealed class DiscardingExporter : BaseExporter<Metric>
+{
+    public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
 }
 
 /// <summary>The server's receiveMessage payload shape (Fatechat.Server's ReceiveMessagePayload), camelCased by the default options.</summary>

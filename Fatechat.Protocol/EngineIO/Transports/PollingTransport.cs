@@ -14,6 +14,7 @@ internal static class PollingTransport
 
     public static async Task HandleGetAsync(HttpContext context, EngineConnection connection)
     {
+        using var logScope = connection.BeginLogScope();
         if (!connection.TryBeginPoll(out Task released))
         {
             // Node closes the session on overlapping GETs; the first GET then receives the close packet.
@@ -52,6 +53,7 @@ internal static class PollingTransport
 
     public static async Task HandlePostAsync(HttpContext context, EngineConnection connection, int maxPayload)
     {
+        using var logScope = connection.BeginLogScope();
         if (!connection.TryBeginPost())
         {
             await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);

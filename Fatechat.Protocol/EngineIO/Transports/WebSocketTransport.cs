@@ -209,6 +209,7 @@ internal static class WebSocketTransport
     /// <summary>Reads until the session ends, closes it, and waits for the close frame to follow the last queued frame.</summary>
     private static async Task RunSessionAsync(EngineConnection connection, WebSocketConnection socket, ReadOnlyMemory<byte> first, int maxPayload)
     {
+        using var logScope = connection.BeginLogScope();
         if (await StartSendingAsync(connection, socket, first) is not { } sender)
         {
             return;

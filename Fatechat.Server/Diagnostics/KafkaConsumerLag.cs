@@ -1,0 +1,101 @@
+using System.Diagnostics.Metrics;
+using Confluent.Kafka;
+
+namespace Fatechat.Server.Diagnostics;
+
+/// <summary>
+/// The gauge <c>fatechat.kafka.consumer.lag</c>: per group, topic and partition, the high watermark minus the
+/// consumer's position — records the broker has that this node's consumer has not handed to the app yet. It is
+/// read when the gauge is observed (a scrape), from the consumers tracked here, on the scraping thread:
+/// librdkafka's <c>assignment</c>, <c>position</c> and cached watermarks are thread-safe, and the lock keeps a
+/// consumer from being disposed in the middle of a read. The high watermark is the one the last fetch reported,
+/// so it is as fresh as the consumer's fetches (a blocked handler does not stop librdkafka fetching ahead).
+/// </summary>
+public static class KafkaConsumerLag
+{
+    private static readonly List<Tracked> Consumers = [];
+
+    static KafkaConsumerLag()
+    {
+        ServerMetrics.Meter.CreateObservableGauge("fatechat.kafka.consumer.lag", Observe, "{record}",
+            "High watermark minus the consumer's position, per consumer group, topic and partition");
+    }
+
+    /// <summary>Observes <paramref name="consumer"/> as a member of <paramref name="groupId"/> until the result is disposed (before the consumer is).</summary>
+    public static IDisposable Track<TKey, TValue>(string groupId, IConsumer<TKey, TValue> consumer)
+    {
+        var tracked = new Tracked<TKey, TValue>(groupId, consumer);
+        lock (Consumers)
+        {
+            Consumers.Add(tracked);
+        }
+
+        return tracked;
+    }
+
+    private static List<Measurement<long>> Observe()
+    {
+        var measurements = new List<Measurement<long>>();
+        lock (Consumers)
+        {
+            foreach (var tracked in Consumers)
+            {
+                tracked.Measure(measurements);
+            }
+        }
+
+        return measurements;
+    }
+
+    private abstract class Tracked : IDisposable
+    {
+        public abstract void Measure(List<Measurement<long>> into);
+
+        public void Dispose()
+        {
+            lock (Consumers)
+            {
+                Consumers.Remove(this);
+            }
+        }
+    }
+
+    private sealed class Tracked<TKey, TValue>(string groupId, IConsumer<TKey, TValue> consumer) : Tracked
+    {
+        public override void Measure(List<Measurement<long>> into)
+        {
+            List<TopicPartition> assignment;
+            try
+            {
+                assignment = consumer.Assignment;
+            }
+            catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            foreach (var partition in assignment)
+            {
+                try
+                {
+                    var position = consumer.Position(partition);
+                    var high = consumer.GetWatermarkOffsets(partition).High;
+                    // Before the first fetch neither is known; a gap then would be a guess, so the series waits.
+                    if (position.IsSpecial || high.IsSpecial)
+                    {
+                        continue;
+                    }
+
+                    into.Add(new Measurement<long>(Math.Max(0, high.Value - position.Value),
+                        new KeyValuePair<string, object?>("group", groupId),
+                        new KeyValuePair<string, object?>("topic", partition.Topic),
+                        new KeyValuePair<string, object?>("partition", partition.Partition.Value)));
+                }
+                catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+                {
+                    // Revoked between the assignment and this read: the next scrape sees the new assignment.
+                }
+            }
+        }
+    }
+}

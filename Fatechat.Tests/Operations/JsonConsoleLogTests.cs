@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Fatechat.Tests.Support;
+
+namespace Fatechat.Tests.Operations;
+
+/// <summary>
+/// The published server (<c>dotnet Fatechat.Server.dll</c>, Production) with <c>Logging__Console__FormatterName=json</c>,
+/// as the image runs it: every stdout line is one JSON object with a UTC ISO-8601 <c>Timestamp</c>, and a line
+/// logged while a session's request is served carries the session's <c>sid</c> in its scopes.
+/// </summary>
+[TestFixture]
+public sealed class JsonConsoleLogTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public async Task JsonLinesHaveUtcTimestampsAndTheSessionScope()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "fatechat-jsonlog-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fatechat.Server.dll"));
+        foreach (var name in new[] { "ASPNETCORE_URLS", "URLS", "DOTNET_URLS", "MYSQL_CONNECTION", "REDIS_CONNECTION", "KAFKA_BOOTSTRAP_SERVERS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["PORT"] = "0";
+        start.Environment["FATECHAT__Server__Host"] = "127.0.0.1";
+        start.Environment["JWT_SECRET"] = "a-deployment-secret-that-is-long-enough-for-hs256";
+        start.Environment["FATECHAT__Storage__SqlitePath"] = Path.Combine(folder, "fatechat.db");
+        start.Environment["Logging__Console__FormatterName"] = "json";
+        start.Environment["Logging__LogLevel__Fatechat"] = "Debug";
+
+        var lines = new ConcurrentQueue<string>();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line)
+            {
+                lines.Enqueue(line);
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            JsonElement? Find(Func<JsonElement, bool> match) =>
+                lines.Select(Parse).FirstOrDefault(j => j is { } json && match(json));
+            string? address = null;
+            await AsyncTimeout.UntilAsync(() => (address = Find(j => j.GetProperty("EventId").GetInt32() == 14)?
+                .GetProperty("State").GetProperty("address").GetString()) is not null, "the server says where it listens", Deadline);
+
+            using var http = new HttpClient { BaseAddress = new Uri(address!), Timeout = Deadline };
+            var open = await http.GetStringAsync("/socket.io/?EIO=4&transport=polling");
+            var sid = JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
+            // Not a Socket.IO packet: the session closes with "parse error", logged while its POST is served.
+            using var post = await http.PostAsync($"/socket.io/?EIO=4&transport=polling&sid={sid}", new StringContent("4zzz"));
+
+            await AsyncTimeout.UntilAsync(() => Find(j => j.GetProperty("EventId").GetInt32() == 1003) is not null, "the close line is written", Deadline);
+            var invalid = Find(j => j.GetProperty("EventId").GetInt32() == 1100);
+            var closed = Find(j => j.GetProperty("EventId").GetInt32() == 1003)!.Value;
+
+            Assert.Multiple(() =>
+            {
+                foreach (var line in lines)
+                {
+                    Assert.That(Parse(line), Is.Not.Null, $"one JSON object per line: {line}");
+                    if (Parse(line) is { } json)
+                    {
+                        Assert.That(json.GetProperty("Timestamp").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"), line);
+                        var stamp = DateTimeOffset.Parse(json.GetProperty("Timestamp").GetString()!);
+                        Assert.That(stamp, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(5)), "UTC, not local time");
+                    }
+                }
+
+                Assert.That(closed.GetProperty("State").GetProperty("Reason").GetString(), Is.EqualTo("parse error"));
+                Assert.That(closed.GetProperty("State").GetProperty("Sid").GetString(), Is.EqualTo(sid));
+                Assert.That(invalid, Is.Not.Null, "the invalid packet is logged at Debug");
+                var scopes = invalid!.Value.GetProperty("Scopes").EnumerateArray().ToList();
+                Assert.That(scopes.Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("sid", out var v) && v.GetString() == sid), Is.Not.Empty,
+                    $"the line carries the session's sid in its scopes: {invalid}");
+            });
+            TestContext.Out.WriteLine(invalid!.Value.GetRawText());
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static JsonElement? Parse(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
