@@ -89,6 +89,9 @@ public sealed class EngineIOServer : IDisposable
         return connection;
     }
 
+    /// <summary>Sessions held now, open or draining.</summary>
+    internal int SessionCount => _connections.Count;
+
     internal void Remove(EngineConnection connection) => _connections.TryRemove(connection.Id, out _);
 
     internal DateTimeOffset UtcNow => _time.GetUtcNow();

@@ -11,6 +11,9 @@ internal static partial class ProtocolLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Message handler of session {Sid} failed; closing it")]
     public static partial void MessageHandlerFailed(ILogger logger, Exception exception, string sid);
 
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Session {Sid} ({Transport}) had {Frames} frames of {Bytes} bytes waiting to be sent; closing it: outbound queue full")]
+    public static partial void OutboundQueueFull(ILogger logger, string sid, string transport, int frames, long bytes);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Invalid packet from session {Sid}: {Error}; closing it")]
     public static partial void InvalidPacket(ILogger logger, string sid, string error);
 

@@ -59,6 +59,10 @@ internal static class PollingTransport
             return;
         }
 
+        // The body is read only while the session lives: a POST that drips and never ends holds the session's one POST
+        // slot, so no pong can arrive and the heartbeat ends the session, and with it this read (a drip faster than
+        // Kestrel's MinRequestBodyDataRate would otherwise hold up to maxPayload for as long as it likes).
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, connection.Aborted);
         try
         {
             if (context.Request.ContentLength > maxPayload)
@@ -67,11 +71,19 @@ internal static class PollingTransport
                 return;
             }
 
+            if (connection.Protocol == 4 && IsBinaryBody(context))
+            {
+                // Engine.IO v4 sends binary as base64 text; Node refuses such a body as "invalid content".
+                await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
+                connection.Close(CloseReasons.TransportError);
+                return;
+            }
+
             PipeReader body = context.Request.BodyReader;
             ReadResult read;
             while (true)
             {
-                read = await body.ReadAsync(context.RequestAborted);
+                read = await body.ReadAsync(reading.Token);
                 if (read.Buffer.Length > maxPayload)
                 {
                     body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -103,6 +115,11 @@ internal static class PollingTransport
         catch (Exception exception) when (exception is OperationCanceledException or IOException or BadHttpRequestException)
         {
             connection.Close(CloseReasons.TransportError);
+            if (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+            {
+                // The session ended while the body was still arriving: the client hears so, and Kestrel drops the rest.
+                await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
+            }
         }
         finally
         {
