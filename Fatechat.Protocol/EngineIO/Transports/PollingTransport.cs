@@ -117,8 +117,9 @@ internal static class PollingTransport
             connection.Close(CloseReasons.TransportError);
             if (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
             {
-                // The session ended while the body was still arriving: the client hears so, and Kestrel drops the rest.
-                await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
+                // The session ended while the body was still arriving. A response would not end it: Kestrel would go on
+                // draining a body that drips for ever, so the connection goes.
+                context.Abort();
             }
         }
         finally
