@@ -2,7 +2,7 @@ namespace Fatechat.Server.Chat;
 
 /// <summary>
 /// The rows of a <c>getRecentMessages</c> reply, newest first, cut to a byte budget (<c>Chat:RecentMessagesMaxBytes</c>):
-/// the count cap alone lets 100 messages of 4,000 escaped characters make a 2.4 MB reply.
+/// the count cap alone lets 100 messages of 4,000 three-byte characters make a 1.2 MB reply, sent twice (event and ack).
 /// </summary>
 internal static class RecentMessagesReply
 {
@@ -29,15 +29,24 @@ internal static class RecentMessagesReply
     }
 
     /// <summary>
-    /// An upper bound of the string's length in System.Text.Json's default (escaping) encoder: plain ASCII is a byte,
-    /// anything it may escape — non-ASCII, control and HTML-sensitive characters — six (<c>\uXXXX</c>).
+    /// The string's length as the Socket.IO encoder writes it (relaxed escaping: UTF-8 as is), at most: a quote or a
+    /// backslash is two bytes, a control character six (<c>\uXXXX</c>), anything else its UTF-8 length — a lone
+    /// surrogate, which the encoder replaces, three.
     /// </summary>
     internal static int EncodedLength(string text)
     {
         int length = 0;
         foreach (char c in text)
         {
-            length += c is >= ' ' and < (char)0x7F and not ('"' or '\\' or '<' or '>' or '&' or '\'' or '+' or '`') ? 1 : 6;
+            length += c switch
+            {
+                < ' ' => 6,
+                '"' or '\\' => 2,
+                < (char)0x80 => 1,
+                < (char)0x800 => 2,
+                >= (char)0xD800 and <= (char)0xDFFF => 2, // half of a pair: four bytes for the two
+                _ => 3,
+            };
         }
 
         return length;

@@ -17,7 +17,7 @@ public sealed class ChatOptions
     /// Most bytes of one <c>getRecentMessages</c> reply (its JSON, estimated from the rows): the oldest rows are left
     /// out past it. The reply goes out as an event and again as the ack, and waits in the socket's outbound queue
     /// (<c>SocketIO:MaxBufferedBytes</c>), so a few requests must not fill it: 100 messages of 4,000 ASCII characters
-    /// fit; non-ASCII text, which the JSON escapes to six bytes a character, is cut at about 21 of them.
+    /// fit; of 4,000 two-byte characters (é, Cyrillic) about 63, of three-byte ones (CJK) about 42.
     /// </summary>
     public int RecentMessagesMaxBytes { get; set; } = 512 * 1024;
 
