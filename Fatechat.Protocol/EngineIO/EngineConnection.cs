@@ -39,7 +39,7 @@ public sealed class EngineConnection
         _transport = transport;
         Protocol = protocol;
         SupportsBinary = supportsBinary;
-        _outbound = new OutboundQueue(server.Options.MaxQueuedFrames);
+        _outbound = new OutboundQueue(server.Options.MaxQueuedFrames, server.Options.MaxBufferedBytes);
         if (protocol == 3)
         {
             // v3: the client pings; the session lasts pingInterval + pingTimeout past the last ping.
@@ -87,8 +87,9 @@ public sealed class EngineConnection
     internal bool IsUpgrading => _upgrading;
 
     /// <summary>
-    /// Queues a frame without waiting. A full queue means the client cannot keep up: it is disconnected rather
-    /// than allowed to hold back the sender (a broadcast never waits for one slow client).
+    /// Queues a frame without waiting. A full queue (in frames or in bytes) means the client cannot keep up, or asks
+    /// for more than it reads: it is disconnected rather than allowed to hold back the sender (a broadcast never
+    /// waits for one slow client) or to make the server hold its replies.
     /// </summary>
     public bool Send(in OutboundFrame frame)
     {
@@ -130,6 +131,11 @@ public sealed class EngineConnection
         CloseReason = reason;
         ProtocolMetrics.ConnectionClosed(this, reason);
         ProtocolLog.ConnectionClosed(_server.Logger, Id, _transport, reason);
+        if (reason == CloseReasons.OutboundQueueFull)
+        {
+            ProtocolLog.OutboundQueueFull(_server.Logger, Id, _transport, _outbound.Count, _outbound.Bytes);
+        }
+
         bool byClient = reason == CloseReasons.TransportClose;
         _draining = _transport == PollingName && (IsGraceful(reason) || byClient);
         if (_draining)
@@ -142,7 +148,16 @@ public sealed class EngineConnection
             _server.Remove(this);
         }
 
-        _outbound.Complete();
+        if (IsGraceful(reason))
+        {
+            _outbound.Complete();
+        }
+        else
+        {
+            // As Node's onClose clears its write buffer: nothing queued will be sent now, so it is let go at once.
+            _outbound.Discard();
+        }
+
         _sender?.Pump();
         _pollRelease?.TrySetResult();
         _aborted.CancelAfter(_server.CloseGracePeriod);

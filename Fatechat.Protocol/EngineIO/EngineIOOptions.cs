@@ -23,6 +23,12 @@ public sealed class EngineIOOptions
     /// <summary>Frames queued for one client before it counts as too slow and is disconnected.</summary>
     public int MaxQueuedFrames { get; set; } = 4096;
     /// <summary>
+    /// Bytes (payloads and attachments) queued for one client before it is disconnected with
+    /// <c>outbound queue full</c>: what a client that asks for replies and never reads them can make the server hold.
+    /// A single frame larger than this still goes to a client with nothing else queued. Node has no such bound.
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>
     /// How long the connection door (<c>UseSocketIOWebSockets</c>) waits for a new connection's first request head;
     /// a connection that has sent no whole head by then is handed to Kestrel's HTTP layer and its own timeouts.
     /// </summary>

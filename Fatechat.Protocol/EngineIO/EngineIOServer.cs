@@ -95,6 +95,9 @@ public sealed class EngineIOServer : IDisposable
         return connection;
     }
 
+    /// <summary>Sessions held now, open or draining.</summary>
+    internal int SessionCount => _connections.Count;
+
     internal void Remove(EngineConnection connection) => _connections.TryRemove(connection.Id, out _);
 
     /// <summary>Adds the open sessions to the counts of their transport (for the connections gauge).</summary>

@@ -4,9 +4,13 @@ namespace Fatechat.Protocol.EngineIO;
 /// A session's bounded queue of outbound frames: a ring buffer under a lock, grown on demand, with at most one
 /// waiter (the pending GET of a polling session; WebSocket sessions never wait, their sender is called on write).
 /// It stands in for a bounded <c>Channel&lt;T&gt;</c>, whose reader, writer and four pre-allocated waiter objects cost
-/// about 700 bytes per idle connection.
+/// about 700 bytes per idle connection. It is bounded twice: in frames (each costs a slot) and in bytes (payload and
+/// attachments), so that a client that asks for large replies and never reads cannot make the server hold more than
+/// <paramref name="maxBytes"/> for it. A broadcast frame is shared with other sessions but counts fully in each:
+/// the bound is what this session may keep alive. One frame larger than the byte bound still passes an empty
+/// queue, or it could never be delivered.
 /// </summary>
-internal sealed class OutboundQueue(int capacity)
+internal sealed class OutboundQueue(int capacity, long maxBytes = long.MaxValue)
 {
     private const int InitialSize = 4;
 
@@ -14,6 +18,7 @@ internal sealed class OutboundQueue(int capacity)
     private OutboundFrame[] _items = [];
     private int _head;
     private int _count;
+    private long _bytes;
     private bool _completed;
     private TaskCompletionSource<bool>? _waiter;
 
@@ -24,6 +29,18 @@ internal sealed class OutboundQueue(int capacity)
             lock (_lock)
             {
                 return _count;
+            }
+        }
+    }
+
+    /// <summary>Bytes of the frames queued now (payloads and attachments).</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bytes;
             }
         }
     }
@@ -52,13 +69,14 @@ internal sealed class OutboundQueue(int capacity)
         }
     }
 
-    /// <summary>Queues a frame; false when the queue is full or completed.</summary>
+    /// <summary>Queues a frame; false when the queue is full (in frames or bytes) or completed.</summary>
     public bool TryWrite(in OutboundFrame frame)
     {
         TaskCompletionSource<bool>? waiter;
+        long size = SizeOf(frame);
         lock (_lock)
         {
-            if (_completed || _count == capacity)
+            if (_completed || _count == capacity || (_count > 0 && _bytes + size > maxBytes))
             {
                 return false;
             }
@@ -70,6 +88,7 @@ internal sealed class OutboundQueue(int capacity)
 
             _items[(_head + _count) % _items.Length] = frame;
             _count++;
+            _bytes += size;
             waiter = _waiter;
             _waiter = null;
         }
@@ -92,6 +111,7 @@ internal sealed class OutboundQueue(int capacity)
             _items[_head] = default; // the payload is not held past its delivery
             _head = (_head + 1) % _items.Length;
             _count--;
+            _bytes -= SizeOf(frame);
             return true;
         }
     }
@@ -103,6 +123,27 @@ internal sealed class OutboundQueue(int capacity)
         lock (_lock)
         {
             _completed = true;
+            waiter = _waiter;
+            _waiter = null;
+        }
+
+        waiter?.TrySetResult(false);
+    }
+
+    /// <summary>
+    /// No more writes, and what is queued is dropped at once: for a session closed for an error, whose frames no
+    /// transport will send, so that their memory does not wait for the session object to become garbage.
+    /// </summary>
+    public void Discard()
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_lock)
+        {
+            _completed = true;
+            _items = [];
+            _head = 0;
+            _count = 0;
+            _bytes = 0;
             waiter = _waiter;
             _waiter = null;
         }
@@ -126,6 +167,20 @@ internal sealed class OutboundQueue(int capacity)
         }
 
         return waiting.WaitAsync(cancellation);
+    }
+
+    private static long SizeOf(in OutboundFrame frame)
+    {
+        long size = frame.Payload.Length;
+        if (frame.Attachments is { } attachments)
+        {
+            foreach (ReadOnlyMemory<byte> attachment in attachments)
+            {
+                size += attachment.Length;
+            }
+        }
+
+        return size;
     }
 
     private void Grow()

@@ -17,6 +17,9 @@ internal static partial class ProtocolLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Session {Sid} on {Transport} closed: {Reason}")]
     public static partial void ConnectionClosed(ILogger logger, string sid, string transport, string reason);
 
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Session {Sid} ({Transport}) had {Frames} frames of {Bytes} bytes waiting to be sent; closing it: outbound queue full")]
+    public static partial void OutboundQueueFull(ILogger logger, string sid, string transport, int frames, long bytes);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Invalid packet from session {Sid}: {Error}; closing it")]
     public static partial void InvalidPacket(ILogger logger, string sid, string error);
 
@@ -35,6 +38,6 @@ internal static partial class ProtocolLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Middleware of namespace {Namespace} failed")]
     public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace);
 
-    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Session recovery in namespace {Namespace} failed; the client starts a fresh session")]
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Session recovery in namespace {Namespace} failed; the client starts a fresh session")]
     public static partial void RecoveryFailed(ILogger logger, Exception exception, string @namespace);
 }

@@ -6,17 +6,24 @@ namespace Fatechat.Protocol.SocketIO;
 /// <summary>
 /// The Socket.IO side of one Engine.IO connection (Node's <c>Client</c>): decodes packets, reassembles binary
 /// ones, and multiplexes namespaces. Any invalid packet closes this connection only, with "parse error".
+/// A binary packet being reassembled is bounded in count (<see cref="SocketIOOptions.MaxAttachments"/>), bytes
+/// (maxPayload for the whole packet) and time (<see cref="SocketIOOptions.AttachmentTimeoutMs"/>), and is held only
+/// for a namespace the client has joined.
 /// </summary>
 internal sealed class SocketIOClient : IEngineConnectionHandler
 {
     private readonly SocketIOServer _server;
+    private readonly TimeProvider _time;
     private readonly List<SocketIOSocket> _sockets = new(1);
     private SocketIOPacket? _reassembling;
+    private long _reassemblingBytes;
+    private ITimer? _attachmentTimeout;
     private ITimer? _connectTimeout;
 
     private SocketIOClient(SocketIOServer server, EngineConnection connection, TimeProvider time)
     {
         _server = server;
+        _time = time;
         Connection = connection;
         _connectTimeout = time.CreateTimer(
             static state => ((SocketIOClient)state!).OnConnectTimeout(),
@@ -74,7 +81,7 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
 
         if (packet.AttachmentCount > 0)
         {
-            _reassembling = packet;
+            BeginReassembly(packet, data.Length);
             return;
         }
 
@@ -90,7 +97,7 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
     public void OnClose(EngineConnection connection, string reason)
     {
         _connectTimeout?.Dispose();
-        _reassembling = null;
+        EndReassembly();
         SocketIOSocket[] sockets;
         lock (_sockets)
         {
@@ -129,6 +136,48 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
         }
     }
 
+    /// <summary>
+    /// Holds a binary packet's text part until its attachments arrive. Its namespace must be joined already: Node
+    /// would close the connection for it once complete (an invalid state), so there is no reason to hold a packet
+    /// of a client that was refused at CONNECT, or never connected, for as long as it keeps sending attachments.
+    /// </summary>
+    private void BeginReassembly(SocketIOPacket packet, int textBytes)
+    {
+        if (Find(packet.Namespace) is null)
+        {
+            CloseForInvalidState(packet);
+            return;
+        }
+
+        _reassembling = packet;
+        _reassemblingBytes = textBytes;
+        _attachmentTimeout = _time.CreateTimer(
+            static state =>
+            {
+                var (client, pending) = ((SocketIOClient, SocketIOPacket))state!;
+                client.OnAttachmentTimeout(pending);
+            },
+            (this, packet),
+            TimeSpan.FromMilliseconds(_server.Options.AttachmentTimeoutMs),
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void EndReassembly()
+    {
+        Volatile.Write(ref _reassembling, null);
+        _reassemblingBytes = 0;
+        Interlocked.Exchange(ref _attachmentTimeout, null)?.Dispose();
+    }
+
+    private void OnAttachmentTimeout(SocketIOPacket pending)
+    {
+        // The last attachment may have arrived as the timer fired: only the packet it was started for counts.
+        if (ReferenceEquals(Volatile.Read(ref _reassembling), pending))
+        {
+            Fail($"binary packet incomplete after {_server.Options.AttachmentTimeoutMs} ms ({pending.Attachments.Count} of {pending.AttachmentCount} attachments)");
+        }
+    }
+
     private void OnAttachment(ReadOnlyMemory<byte> data)
     {
         var packet = _reassembling;
@@ -138,13 +187,20 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
             return;
         }
 
+        _reassemblingBytes += data.Length;
+        if (_reassemblingBytes > _server.Options.Engine.MaxPayload)
+        {
+            Fail("binary packet larger than maxPayload");
+            return;
+        }
+
         packet.Attachments.Add(data.ToArray());
         if (!packet.HasAllAttachments)
         {
             return;
         }
 
-        _reassembling = null;
+        EndReassembly();
         if (!BinaryAttachments.AreValid(packet.Data ?? default, packet.AttachmentCount))
         {
             Fail("illegal attachments");
@@ -182,6 +238,11 @@ internal sealed class SocketIOClient : IEngineConnectionHandler
             return;
         }
 
+        CloseForInvalidState(packet);
+    }
+
+    private void CloseForInvalidState(SocketIOPacket packet)
+    {
         ProtocolLog.InvalidState(_server.Logger, Connection.Id, packet.Type.ToString(), packet.Namespace);
         Connection.Close(CloseReasons.ForcedServerClose);
     }

@@ -11,8 +11,15 @@ public sealed class SocketIOOptions
     /// <summary>A connection that has joined no namespace after this long is closed.</summary>
     public int ConnectTimeoutMs { get; set; } = 45_000;
 
-    /// <summary>Most binary attachments one packet may announce.</summary>
-    public int MaxAttachments { get; set; } = 64;
+    /// <summary>Most binary attachments one packet may announce; more closes the connection (Node's parser caps it at 10).</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>
+    /// How long a binary packet may take from its text part to its last attachment; past it the connection is closed
+    /// with <c>parse error</c>, so that a half-sent packet cannot hold its attachments for the life of the connection.
+    /// Its bytes are bounded too: text part and attachments together at most <see cref="EngineIOOptions.MaxPayload"/>.
+    /// </summary>
+    public int AttachmentTimeoutMs { get; set; } = 10_000;
 
     /// <summary>
     /// Events of one socket that may wait while its handler runs (see <see cref="Namespace.HandleEventsConcurrently"/>);

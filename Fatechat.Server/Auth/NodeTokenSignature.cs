@@ -49,7 +49,7 @@ internal static class NodeTokenSignature
             using var json = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(header));
             return json.RootElement.ValueKind == JsonValueKind.Object
                 && json.RootElement.TryGetProperty("alg", out var alg) && alg.ValueKind == JsonValueKind.String
-                && alg.GetString() == SecurityAlgorithms.HmacSha256;
+                && alg.ValueEquals(SecurityAlgorithms.HmacSha256); // compared as bytes: a lone surrogate cannot throw
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Api;
 using Fatechat.Server.Auth;
 
 namespace Fatechat.Server.Chat;
@@ -25,7 +26,8 @@ public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
             && auth.TryGetProperty("token", out var token)
             && token.ValueKind == JsonValueKind.String)
         {
-            return await tokens.ValidateAsync(JwtTokenService.ExtractToken(token.GetString()));
+            // A token that is not even text (a lone surrogate) is no token: the socket is refused as for a bad one.
+            return JsonStrings.TryGet(token, out var text) ? await tokens.ValidateAsync(JwtTokenService.ExtractToken(text)) : null;
         }
 
         string? fromQuery = handshake.Query["token"];

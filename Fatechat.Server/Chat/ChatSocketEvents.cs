@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Fatechat.Protocol.SocketIO;
+using Fatechat.Server.Api;
 using Fatechat.Server.Caching;
 using Fatechat.Server.Hosting;
 using Fatechat.Server.Messaging;
@@ -152,7 +153,8 @@ public sealed partial class ChatSocketEvents(
         }
 
         var latest = await history.GetLatestAsync(roomName, RecentCount(request!.Count), cancellationToken);
-        var rows = latest.Select(MessageResponse.From).ToList();
+        // Bounded in bytes too: the reply goes out twice (event and ack) and waits in the socket's outbound queue.
+        var rows = RecentMessagesReply.Bound(latest, _chat.RecentMessagesMaxBytes);
         session.Socket.Emit(ChatEventNames.RecentMessages, rows);
         ack?.Send(rows);
     }
@@ -351,7 +353,8 @@ public sealed partial class ChatSocketEvents(
             case { ValueKind: JsonValueKind.Number } n when n.TryGetDouble(out var d) && !double.IsNaN(d):
                 value = (int)Math.Clamp(d, int.MinValue, int.MaxValue);
                 break;
-            case { ValueKind: JsonValueKind.String } s when int.TryParse(s.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+            case { ValueKind: JsonValueKind.String } s when JsonStrings.TryGet(s, out var text)
+                && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
                 value = parsed;
                 break;
             default:

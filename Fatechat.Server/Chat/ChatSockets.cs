@@ -29,6 +29,9 @@ internal static partial class ChatSockets
             o.Engine.PingTimeoutMs = settings.PingTimeoutMs;
             o.Engine.UpgradeTimeoutMs = settings.UpgradeTimeoutMs;
             o.Engine.MaxPayload = settings.MaxPayload;
+            o.Engine.MaxBufferedBytes = settings.MaxBufferedBytes;
+            o.MaxAttachments = settings.MaxAttachments;
+            o.AttachmentTimeoutMs = settings.AttachmentTimeoutMs;
             o.Engine.Path = NormalizePath(settings.Path);
             o.Engine.AllowedOrigins = settings.AllowedOrigins;
             o.Engine.AllowEIO3 = settings.AllowEIO3;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fatechat.Server.Api;
 
 namespace Fatechat.Server.Chat;
 
@@ -26,7 +27,7 @@ public static class ClientMessageIdRules
             return null;
         }
 
-        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 and <= MaxLength } id || !IsVisibleAscii(id))
+        if (!JsonStrings.TryGet(element, out var text) || text is not { Length: > 0 and <= MaxLength } id || !IsVisibleAscii(id))
         {
             return Problem;
         }

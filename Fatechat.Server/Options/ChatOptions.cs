@@ -13,6 +13,14 @@ public sealed class ChatOptions
     /// <summary>Upper bound of <c>getRecentMessages</c> counts; also how many messages per room the cache keeps.</summary>
     public int RecentMessagesCap { get; set; } = 100;
 
+    /// <summary>
+    /// Most bytes of one <c>getRecentMessages</c> reply (its JSON, estimated from the rows): the oldest rows are left
+    /// out past it. The reply goes out as an event and again as the ack, and waits in the socket's outbound queue
+    /// (<c>SocketIO:MaxBufferedBytes</c>), so a few requests must not fill it: 100 messages of 4,000 ASCII characters
+    /// fit; of 4,000 two-byte characters (é, Cyrillic) about 63, of three-byte ones (CJK) about 42.
+    /// </summary>
+    public int RecentMessagesMaxBytes { get; set; } = 512 * 1024;
+
     /// <summary>Page size of the history endpoints when no <c>limit</c> is given (the Node server returned 20).</summary>
     public int DefaultPageSize { get; set; } = 20;
 

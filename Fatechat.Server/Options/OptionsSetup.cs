@@ -30,6 +30,7 @@ internal static class OptionsSetup
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section)
             .Validate(o => o.MessageMaxLength > 0, "Fatechat:Chat:MessageMaxLength must be positive.")
             .Validate(o => o.RecentMessagesCap > 0, "Fatechat:Chat:RecentMessagesCap must be positive.")
+            .Validate(o => o.RecentMessagesMaxBytes > 0, "Fatechat:Chat:RecentMessagesMaxBytes must be positive.")
             .Validate(o => o.DefaultPageSize > 0 && o.DefaultPageSize <= o.MaxPageSize,
                 "Fatechat:Chat:DefaultPageSize must be between 1 and MaxPageSize.")
             .Validate(o => o.ClientMessageIdTtlSeconds > 0, "Fatechat:Chat:ClientMessageIdTtlSeconds must be positive.")
@@ -37,6 +38,8 @@ internal static class OptionsSetup
         services.AddOptions<SocketIOSettings>().BindConfiguration(SocketIOSettings.Section)
             .Validate(o => o.PingIntervalMs > 0 && o.PingTimeoutMs > 0 && o.MaxPayload > 0,
                 "Fatechat:SocketIO ping settings and MaxPayload must be positive.")
+            .Validate(o => o.MaxBufferedBytes > 0 && o.MaxAttachments >= 0 && o.AttachmentTimeoutMs > 0,
+                "Fatechat:SocketIO:MaxBufferedBytes and AttachmentTimeoutMs must be positive, MaxAttachments not negative.")
             .ValidateOnStart();
         return services;
     }

@@ -10,6 +10,18 @@ public sealed class SocketIOSettings
     public int UpgradeTimeoutMs { get; set; } = 10_000;
     public int MaxPayload { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Bytes queued for one client (replies and broadcasts it has not read yet) before it is disconnected with
+    /// <c>outbound queue full</c>, logged at Warning.
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Most binary attachments one packet may announce (Node's parser allows 10).</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>How long a binary packet may take to bring all its attachments before the connection is closed.</summary>
+    public int AttachmentTimeoutMs { get; set; } = 10_000;
+
     /// <summary>Where Socket.IO is served, with leading and trailing slash (socket.io-client's <c>path</c> option).</summary>
     public string Path { get; set; } = "/socket.io/";
 

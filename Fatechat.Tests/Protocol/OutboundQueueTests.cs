@@ -4,7 +4,7 @@ using Fatechat.Tests.Support;
 
 namespace Fatechat.Tests.Protocol;
 
-/// <summary>The per-session outbound queue: order, its bound, completion, and the polling GET's wait.</summary>
+/// <summary>The per-session outbound queue: order, its bounds in frames and bytes, completion, discarding, and the polling GET's wait.</summary>
 public sealed class OutboundQueueTests
 {
     private static OutboundFrame Frame(int n) => OutboundFrame.Text(Encoding.ASCII.GetBytes($"4{n}"));
@@ -53,6 +53,63 @@ public sealed class OutboundQueueTests
         Assert.That(queue.TryRead(out _), Is.True);
         Assert.That(queue.TryWrite(Frame(6)), Is.True);
         Assert.That(queue.Count, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void WritesBeyondTheByteBoundAreRefusedUntilReadsMakeRoom()
+    {
+        var queue = new OutboundQueue(capacity: 100, maxBytes: 1000);
+        var frame = OutboundFrame.Text(new byte[400]);
+
+        Assert.That(queue.TryWrite(frame), Is.True);
+        Assert.That(queue.TryWrite(frame), Is.True);
+        Assert.That(queue.TryWrite(frame), Is.False, "1,200 bytes would be over the bound");
+        Assert.That(queue.Bytes, Is.EqualTo(800));
+        Assert.That(queue.TryRead(out _), Is.True);
+        Assert.That(queue.Bytes, Is.EqualTo(400));
+        Assert.That(queue.TryWrite(frame), Is.True);
+    }
+
+    [Test]
+    public void AttachmentsCountTowardsTheByteBound()
+    {
+        var queue = new OutboundQueue(capacity: 100, maxBytes: 1000);
+        var small = OutboundFrame.Text(new byte[10]);
+        var withAttachments = new OutboundFrame(new byte[10], false, [new byte[500], new byte[490]]);
+
+        Assert.That(queue.TryWrite(small), Is.True);
+        Assert.That(queue.TryWrite(withAttachments), Is.False, "10 + 10 + 500 + 490 bytes");
+        Assert.That(queue.TryRead(out _), Is.True);
+        Assert.That(queue.TryWrite(withAttachments), Is.True);
+        Assert.That(queue.Bytes, Is.EqualTo(1000));
+    }
+
+    [Test]
+    public void OneFrameLargerThanTheByteBoundPassesAnEmptyQueueOnly()
+    {
+        var queue = new OutboundQueue(capacity: 100, maxBytes: 1000);
+        var huge = OutboundFrame.Text(new byte[5000]);
+
+        Assert.That(queue.TryWrite(huge), Is.True, "else it could never be delivered");
+        Assert.That(queue.TryWrite(Frame(1)), Is.False);
+        Assert.That(queue.TryRead(out _), Is.True);
+        Assert.That(queue.TryWrite(Frame(2)), Is.True);
+        Assert.That(queue.TryWrite(huge), Is.False);
+    }
+
+    [Test]
+    public async Task DiscardDropsWhatIsQueuedAndEndsTheWait()
+    {
+        var queue = new OutboundQueue(capacity: 10, maxBytes: 1000);
+        queue.TryWrite(Frame(1));
+        queue.TryWrite(Frame(2));
+
+        queue.Discard();
+
+        Assert.That((queue.Count, queue.Bytes, queue.IsDone), Is.EqualTo((0, 0L, true)));
+        Assert.That(queue.TryRead(out _), Is.False);
+        Assert.That(queue.TryWrite(Frame(3)), Is.False);
+        Assert.That(await queue.WaitToReadAsync(CancellationToken.None).WithTimeout(), Is.False);
     }
 
     [Test]

@@ -44,7 +44,7 @@ public abstract class ConformanceHostFixture(EntryPath entryPath = EntryPath.Con
         for (int attempt = 1; ; attempt++)
         {
             int port = FreePort.Next();
-            var app = ConformanceHost.Build($"http://127.0.0.1:{port}", connectionDoor: EntryPath == EntryPath.Connection);
+            var app = ConformanceHost.Build($"http://127.0.0.1:{port}", connectionDoor: EntryPath == EntryPath.Connection, configure: Configure);
             try
             {
                 await app.StartAsync().WithTimeout(TimeSpan.FromSeconds(30));
@@ -90,6 +90,11 @@ public abstract class ConformanceHostFixture(EntryPath entryPath = EntryPath.Con
 
     protected Uri UpgradeUri(string path, string sid) =>
         WebSocketUri(path, $"EIO=4&transport=websocket&sid={Uri.EscapeDataString(sid)}");
+
+    /// <summary>Changes to the host's Socket.IO settings; none by default (the conformance suites' values).</summary>
+    protected virtual void Configure(SocketIOOptions options)
+    {
+    }
 
     /// <summary>Why the server-side socket <paramref name="socketId"/> of the main namespace disconnected.</summary>
     protected Task<string> DisconnectReasonAsync(string socketId) => DisconnectOf(socketId).Task.WithTimeout();

@@ -29,7 +29,8 @@ public static class ConformanceHost
     /// Serve WebSockets from Kestrel connection middleware, as Fatechat.Server does (the default); false leaves every
     /// request to the HTTP layer, so that the suites can run against both doors.
     /// </param>
-    public static WebApplication Build(string url, string[]? args = null, bool connectionDoor = true)
+    /// <param name="configure">Changes to the Socket.IO settings above, for tests of other bounds than the suites'.</param>
+    public static WebApplication Build(string url, string[]? args = null, bool connectionDoor = true, Action<SocketIOOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.UseUrls(url);
@@ -43,6 +44,7 @@ public static class ConformanceHost
         {
             options.Engine = Heartbeat("/socket.io/");
             options.ConnectTimeoutMs = 1000;
+            configure?.Invoke(options);
         });
         builder.Services.AddSingleton(provider => new EngineIOServer(
             Heartbeat("/engine.io/"), _ => new EchoHandler(), logger: provider.GetRequiredService<ILogger<EchoHandler>>()));

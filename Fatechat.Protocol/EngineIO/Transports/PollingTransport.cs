@@ -61,6 +61,10 @@ internal static class PollingTransport
             return;
         }
 
+        // The body is read only while the session lives: a POST that drips and never ends holds the session's one POST
+        // slot, so no pong can arrive and the heartbeat ends the session, and with it this read (a drip faster than
+        // Kestrel's MinRequestBodyDataRate would otherwise hold up to maxPayload for as long as it likes).
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, connection.Aborted);
         try
         {
             if (context.Request.ContentLength > maxPayload)
@@ -69,11 +73,19 @@ internal static class PollingTransport
                 return;
             }
 
+            if (connection.Protocol == 4 && IsBinaryBody(context))
+            {
+                // Engine.IO v4 sends binary as base64 text; Node refuses such a body as "invalid content".
+                await EngineIORequestHandler.WriteErrorAsync(context, EngineIOError.BadRequest);
+                connection.Close(CloseReasons.TransportError);
+                return;
+            }
+
             PipeReader body = context.Request.BodyReader;
             ReadResult read;
             while (true)
             {
-                read = await body.ReadAsync(context.RequestAborted);
+                read = await body.ReadAsync(reading.Token);
                 if (read.Buffer.Length > maxPayload)
                 {
                     body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -105,6 +117,12 @@ internal static class PollingTransport
         catch (Exception exception) when (exception is OperationCanceledException or IOException or BadHttpRequestException)
         {
             connection.Close(CloseReasons.TransportError);
+            if (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+            {
+                // The session ended while the body was still arriving. A response would not end it: Kestrel would go on
+                // draining a body that drips for ever, so the connection goes.
+                context.Abort();
+            }
         }
         finally
         {
