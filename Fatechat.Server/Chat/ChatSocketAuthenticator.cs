@@ -12,12 +12,18 @@ namespace Fatechat.Server.Chat;
 /// </summary>
 public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
 {
-    public async Task<ChatUser?> AuthenticateAsync(SocketIOHandshake handshake)
+    /// <summary>The first place that holds a valid token wins; when none does, the first place that held one says why.</summary>
+    public async Task<TokenCheck> AuthenticateAsync(SocketIOHandshake handshake)
     {
         var fromHeader = JwtTokenService.ExtractToken(handshake.Headers.Authorization);
-        if (fromHeader is not null && await tokens.ValidateAsync(fromHeader) is { } user)
+        TokenCheck? headerCheck = null;
+        if (fromHeader is not null)
         {
-            return user;
+            headerCheck = await tokens.CheckAsync(fromHeader);
+            if (headerCheck.User is not null)
+            {
+                return headerCheck;
+            }
         }
 
         var auth = handshake.Auth;
@@ -25,10 +31,17 @@ public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
             && auth.TryGetProperty("token", out var token)
             && token.ValueKind == JsonValueKind.String)
         {
-            return await tokens.ValidateAsync(JwtTokenService.ExtractToken(token.GetString()));
+            var authCheck = await tokens.CheckAsync(JwtTokenService.ExtractToken(token.GetString()));
+            return authCheck.User is null && headerCheck is not null ? headerCheck : authCheck;
         }
 
         string? fromQuery = handshake.Query["token"];
-        return string.IsNullOrEmpty(fromQuery) ? null : await tokens.ValidateAsync(JwtTokenService.ExtractToken(fromQuery));
+        if (!string.IsNullOrEmpty(fromQuery))
+        {
+            var queryCheck = await tokens.CheckAsync(JwtTokenService.ExtractToken(fromQuery));
+            return queryCheck.User is null && headerCheck is not null ? headerCheck : queryCheck;
+        }
+
+        return headerCheck ?? TokenCheck.Refused("no token");
     }
 }

@@ -38,6 +38,13 @@ internal static class OptionsSetup
             .Validate(o => o.PingIntervalMs > 0 && o.PingTimeoutMs > 0 && o.MaxPayload > 0,
                 "Fatechat:SocketIO ping settings and MaxPayload must be positive.")
             .ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => new[] { o.LoginPerIp, o.LoginFailuresPerAccount, o.RegisterPerIp, o.RegisterPerAccount }
+                    .All(w => w.PermitLimit >= 0 && (!w.IsOn || w.WindowSeconds > 0)),
+                "Fatechat:RateLimits: a PermitLimit must be 0 (off) or positive, with a positive WindowSeconds.")
+            .Validate(o => new[] { o.SocketMessages, o.SocketOtherEvents }.All(r => r.PerSecond >= 0 && (!r.IsOn || r.Burst >= 1)),
+                "Fatechat:RateLimits: a socket PerSecond must be 0 (off) or positive, with a Burst of at least 1.")
+            .ValidateOnStart();
         return services;
     }
 }
