@@ -99,7 +99,7 @@ public sealed class JwtTokenService
 
         if (!result.IsValid)
         {
-            return TokenCheck.Refused(Reason(result.Exception));
+            return TokenCheck.Refused(Reason(token, result.Exception));
         }
 
         if (result.ClaimsIdentity.FindFirst(ChatUser.IdClaim)?.Value is not { } idText
@@ -159,17 +159,27 @@ public sealed class JwtTokenService
         return true;
     }
 
-    private static string Reason(Exception? exception) => exception switch
+    /// <summary>Why a token failed, in words for the log; the header and claims are looked at only to say it better.</summary>
+    private string Reason(string token, Exception? exception)
     {
-        SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException or SecurityTokenNotYetValidException => "expired or not yet valid",
-        SecurityTokenNoExpirationException => "no expiry",
-        SecurityTokenInvalidAlgorithmException => "algorithm not allowed",
-        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "bad signature",
-        SecurityTokenInvalidIssuerException => "wrong issuer",
-        SecurityTokenMalformedException or ArgumentException => "malformed",
-        null => "invalid",
-        _ => exception.GetType().Name,
-    };
+        JsonWebToken? read = _handler.CanReadToken(token) ? new JsonWebToken(token) : null;
+        if (read is not null && read.Alg != SecurityAlgorithms.HmacSha256)
+        {
+            return $"algorithm {Auth.AuthLog.Printable(read.Alg, 16)} not allowed";
+        }
+
+        return exception switch
+        {
+            SecurityTokenInvalidLifetimeException or SecurityTokenNoExpirationException when read is not null && !read.TryGetPayloadValue<object>("exp", out _) => "no expiry",
+            SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException or SecurityTokenNotYetValidException => "expired or not yet valid",
+            SecurityTokenInvalidAlgorithmException => "algorithm not allowed",
+            SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "bad signature",
+            SecurityTokenInvalidIssuerException => "wrong issuer",
+            SecurityTokenMalformedException or ArgumentException => "malformed",
+            null => "invalid",
+            _ => exception.GetType().Name,
+        };
+    }
 
     // Checked against the injected clock so tests can age tokens without waiting six hours.
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)

@@ -7,16 +7,17 @@ namespace Fatechat.Tests.Support;
 /// A logger provider that keeps what a server logged, so a test can assert that bad input was handled as bad
 /// input and not as an unhandled exception (which Kestrel and the protocol log at Error level).
 /// </summary>
-public sealed class CapturedLogs : ILoggerProvider
+public sealed class CapturedLogs(LogLevel minimum = LogLevel.Warning) : ILoggerProvider
 {
     private readonly ConcurrentQueue<Entry> _entries = new();
+    private readonly LogLevel _minimum = minimum;
 
     public sealed record Entry(LogLevel Level, string Category, string Message, Exception? Exception)
     {
         public override string ToString() => $"{Level} {Category}: {Message} {Exception}";
     }
 
-    /// <summary>Everything logged at Warning and above, in order.</summary>
+    /// <summary>Everything logged at the minimum level (Warning unless told) and above, in order.</summary>
     public IReadOnlyCollection<Entry> Entries => _entries;
 
     public IReadOnlyList<Entry> Errors => _entries.Where(e => e.Level >= LogLevel.Error).ToList();
@@ -33,7 +34,7 @@ public sealed class CapturedLogs : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Fatechat.Tests.Support;
 
 /// <summary>
 /// The real server on Kestrel, 127.0.0.1 and a free port, with its own SQLite file in a temp folder.
-/// BCrypt runs at its lowest cost so that registering users stays fast.
+/// BCrypt runs at its lowest cost so that registering users stays fast. The per-address and per-socket rate
+/// limits are off, since every test client is 127.0.0.1 and many send fast; the tests of the limits set their own.
 /// </summary>
 public sealed class FatechatTestServer : IAsyncDisposable
 {
@@ -32,7 +34,10 @@ public sealed class FatechatTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<FatechatTestServer> StartAsync(params string[] extraArgs)
+    public static Task<FatechatTestServer> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with what the server logs also going to <paramref name="logs"/>.</summary>
+    public static async Task<FatechatTestServer> StartAsync(CapturedLogs? logs, params string[] extraArgs)
     {
         var folder = Path.Combine(Path.GetTempPath(), "fatechat-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -45,9 +50,13 @@ public sealed class FatechatTestServer : IAsyncDisposable
             // Leaves are announced this long after the last socket went; tests of the grace itself set their own.
             "--Fatechat:Chat:ReconnectGraceMs=200",
             "--Logging:LogLevel:Default=Warning",
+            "--Fatechat:RateLimits:LoginPerIp:PermitLimit=0",
+            "--Fatechat:RateLimits:RegisterPerIp:PermitLimit=0",
+            "--Fatechat:RateLimits:SocketMessages:PerSecond=0",
+            "--Fatechat:RateLimits:SocketOtherEvents:PerSecond=0",
             .. extraArgs,
         ];
-        var app = FatechatApp.Build(args);
+        var app = FatechatApp.Build(args, logs is null ? null : builder => builder.Logging.AddProvider(logs));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(timeout.Token);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
