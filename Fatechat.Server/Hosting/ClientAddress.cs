@@ -17,7 +17,11 @@ public sealed class ClientAddress
     public ClientAddress(IOptions<ForwardedHeadersOptions> options, ILoggerFactory loggers)
     {
         _forwarders = new ForwardedHeadersMiddleware(_ => Task.CompletedTask, loggers, options);
+        TrustsProxies = options.Value.KnownProxies.Count > 0 || options.Value.KnownIPNetworks.Count > 0;
     }
+
+    /// <summary>False without <c>Fatechat:Server:TrustedProxies</c>: forwarded headers are then never read.</summary>
+    public bool TrustsProxies { get; }
 
     /// <summary>The address of a REST caller, IPv4-mapped IPv6 written as IPv4; empty when unknown.</summary>
     public static string Of(HttpContext context) => Format(context.Connection.RemoteIpAddress);
@@ -28,6 +32,11 @@ public sealed class ClientAddress
         if (!IPAddress.TryParse(handshake.Address, out var peer))
         {
             return handshake.Address;
+        }
+
+        if (!TrustsProxies)
+        {
+            return Format(peer);
         }
 
         // Read once: a handshake from the connection door parses its headers on each access.

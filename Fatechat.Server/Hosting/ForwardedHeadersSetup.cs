@@ -7,7 +7,8 @@ namespace Fatechat.Server.Hosting;
 /// <summary>
 /// Who the client is behind a reverse proxy: ASP.NET Core's forwarded-headers rules with the proxies from
 /// <c>Fatechat:Server:TrustedProxies</c>, and nothing else trusted (not even loopback, which the framework
-/// trusts by default: a client on the same host could otherwise claim any address).
+/// trusts by default: a client on the same host could otherwise claim any address). With no proxy configured the
+/// headers are not read at all: the framework takes empty lists to mean "trust every proxy".
 /// </summary>
 internal static class ForwardedHeadersSetup
 {
@@ -20,6 +21,9 @@ internal static class ForwardedHeadersSetup
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list has its own 127.0.0.0/8 default: cleared so that nothing reads it
+            o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             foreach (var proxy in proxies)
             {
                 o.KnownProxies.Add(proxy);
@@ -44,7 +48,11 @@ internal static class ForwardedHeadersSetup
     /// </summary>
     public static WebApplication UseFatechatForwardedHeaders(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<ClientAddress>().TrustsProxies)
+        {
+            app.UseForwardedHeaders();
+        }
+
         return app;
     }
 

@@ -69,6 +69,33 @@ public sealed class SocketAccessTests
     }
 
     /// <summary>
+    /// The address in the log is the client's: behind a trusted proxy (127.0.0.1 here) the one it forwarded, on both
+    /// doors (the WebSocket one reads the request below the HTTP pipeline); from an untrusted peer, the peer's own,
+    /// whatever its X-Forwarded-For says.
+    /// </summary>
+    [Test]
+    public async Task RefusedSocketsAreLoggedWithTheForwardedAddressOnlyBehindATrustedProxy()
+    {
+        var (email, token) = await _server.RegisterAsync("proxied");
+        var tokens = JsonSerializer.Serialize(new Dictionary<string, string> { ["expired"] = ForgedTokens.For(TestTokens.UserIdOf(token), email)["expired"].Token });
+
+        var proxiedLogs = new CapturedLogs(LogLevel.Information);
+        await using (var proxied = await FatechatTestServer.StartAsync(proxiedLogs, "--Logging:LogLevel:Fatechat.Server=Information",
+            "--Fatechat:Server:TrustedProxies=127.0.0.1"))
+        {
+            await NodeScript.RunAsync(ScenarioTimeout, "../../Realtime/node/access.mjs", proxied.BaseAddress.ToString().TrimEnd('/'), "tokens", tokens, "192.0.2.1, 203.0.113.7");
+        }
+
+        var behindProxy = proxiedLogs.Entries.Where(e => e.Message.Contains(" refused: ")).Select(e => e.Message).ToList();
+        Assert.That(behindProxy, Has.Count.EqualTo(2).And.All.Contains("from 203.0.113.7 refused"), "the rightmost forwarded address, on both doors");
+
+        _logs.Clear();
+        await RunAsync("tokens", tokens, "203.0.113.7");
+        var direct = _logs.Entries.Where(e => e.Message.Contains(" refused: ")).Select(e => e.Message).ToList();
+        Assert.That(direct, Has.Count.EqualTo(2).And.All.Contains("from 127.0.0.1 refused"), "no proxy trusted: the header is not read");
+    }
+
+    /// <summary>
     /// 1,000 acked sends in a burst, with the shipped limit (5 a second, bursts of 10): about a burst is accepted,
     /// every other send is answered with the rate-limit refusal and neither delivered nor stored, the online list
     /// asked for after the flood is answered at once, the socket stays up, and the other user in the room chats on.
