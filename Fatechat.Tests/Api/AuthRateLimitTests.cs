@@ -154,6 +154,15 @@ public sealed class AuthRateLimitTests
         }
     }
 
+    [TestCase("nginx")]
+    [TestCase("10.0.0.0/33")]
+    public void ATrustedProxyThatIsNoAddressStopsStartUp(string entry)
+    {
+        var error = Assert.Throws<Fatechat.Server.Hosting.FatechatConfigurationException>(() =>
+            Fatechat.Server.FatechatApp.Build(["--urls", "http://127.0.0.1:0", $"--Fatechat:Server:TrustedProxies=10.0.0.1, {entry}"]));
+        Assert.That(error!.Message, Does.Contain($"'{entry}'"));
+    }
+
     [Test]
     public async Task RegistrationIsLimitedPerAddressAndPerEmail()
     {
