@@ -33,6 +33,7 @@ public static class FatechatApp
         services.AddSingleton<ContentPaths>();
         services.AddFatechatOptions();
         services.AddFatechatAdapters(builder.Configuration);
+        services.AddFatechatForwardedHeaders(builder.Configuration);
         services.AddApiErrorHandling();
         services.AddFatechatAuth();
         services.AddFatechatChat();
@@ -43,9 +44,11 @@ public static class FatechatApp
 
         var app = builder.Build();
         app.UseSocketIO();
+        app.UseFatechatForwardedHeaders();
         app.UseFatechatCors();
         app.UseApiErrorHandling();
         app.UseFatechatStaticFiles();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseApiNotFound();

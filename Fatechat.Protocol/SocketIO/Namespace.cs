@@ -37,6 +37,15 @@ public sealed class Namespace
     public bool HandleEventsConcurrently { get; set; }
 
     /// <summary>
+    /// Asked for each event that has a handler, as its packet arrives: before it waits behind the socket's earlier
+    /// handlers and before its arguments are bound (Node's <c>socket.use</c>, but synchronous). False drops the
+    /// event; the application answers the client itself (through the ack, or an event). Runs on the thread that
+    /// read the packet, so it must be quick and must not block. A rate limit belongs here: an event refused
+    /// this way neither takes a place in the socket's queue nor waits for the handlers in front of it.
+    /// </summary>
+    public Func<SocketIOSocket, string, SocketIOAck?, bool>? AdmitEvent { get; set; }
+
+    /// <summary>
     /// Adds a middleware, run in order before a socket connects. It sees the handshake headers, query and
     /// auth payload; throwing <see cref="SocketIOConnectException"/> refuses the connection with its message.
     /// </summary>

@@ -291,8 +291,13 @@ public sealed class SocketIOSocket
         }
 
         ProtocolMetrics.EventReceived();
-        var args = packet.Arguments(1, Namespace.Server.Json);
         SocketIOAck? ack = packet.AckId >= 0 ? new SocketIOAck(this, packet.AckId) : null;
+        if (Namespace.AdmitEvent is { } admit && !admit(this, eventName, ack))
+        {
+            return;
+        }
+
+        var args = packet.Arguments(1, Namespace.Server.Json);
         Func<Task> work = handler is not null
             ? () => RunHandlerAsync(() => handler(args, ack), ack)
             : () => RunHandlerAsync(() => shared!(this, args, ack, Disconnected), ack);

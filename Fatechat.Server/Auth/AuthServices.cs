@@ -13,6 +13,7 @@ internal static class AuthServices
         services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddAuthRateLimits();
         return services;
     }
 }

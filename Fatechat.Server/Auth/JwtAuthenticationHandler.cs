@@ -25,7 +25,7 @@ internal sealed class JwtAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var user = await tokens.ValidateAsync(token);
+        var user = await tokens.ValidateAsync(token, Context.RequestAborted);
         return user is null
             ? AuthenticateResult.Fail("Unauthorized: Invalid token")
             : AuthenticateResult.Success(new AuthenticationTicket(user.ToPrincipal(SchemeName), SchemeName));

@@ -8,9 +8,17 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Fatechat.Server.Auth;
 
-/// <summary>Issues and checks the HS256 tokens used by REST and by socket handshakes.</summary>
+/// <summary>
+/// Issues and checks the HS256 tokens used by REST and by socket handshakes: one check for both doors, so that a
+/// token shape refused by one is refused by the other.
+/// </summary>
 public sealed class JwtTokenService
 {
+    // Users are never deleted, so an account once seen stays valid; capped so that memory stays bounded.
+    private const int KnownUsersCap = 100_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _knownUsers = new();
+    private readonly IUserRepository _users;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly JwtOptions _options;
     private readonly TimeProvider _time;
@@ -19,8 +27,9 @@ public sealed class JwtTokenService
     private readonly TokenValidationParameters _nodeValidation;
     private readonly NodeAppTables _nodeApp;
 
-    public JwtTokenService(IOptions<JwtOptions> options, TimeProvider time, NodeAppTables nodeApp)
+    public JwtTokenService(IOptions<JwtOptions> options, TimeProvider time, NodeAppTables nodeApp, IUserRepository users)
     {
+        _users = users;
         _options = options.Value;
         _time = time;
         _nodeApp = nodeApp;
@@ -63,29 +72,49 @@ public sealed class JwtTokenService
         });
     }
 
-    /// <summary>The user of a valid token; null for a missing, malformed, forged or expired one.</summary>
-    public async Task<ChatUser?> ValidateAsync(string? token)
+    /// <summary>The user of a valid token; null for a missing, malformed, forged or expired one, or one whose user is gone.</summary>
+    public async Task<ChatUser?> ValidateAsync(string? token, CancellationToken cancellationToken = default) => (await CheckAsync(token, cancellationToken)).User;
+
+    /// <summary>
+    /// The user of a valid token, or why it was refused (for the log): signed by us with HS256 (or by the Node app,
+    /// when its tokens are accepted), within its lifetime, with both claims, naming an account that exists.
+    /// </summary>
+    public async Task<TokenCheck> CheckAsync(string? token, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            return null;
+            return TokenCheck.Refused("no token");
         }
 
         var result = await _handler.ValidateTokenAsync(token, _validation);
         if (!result.IsValid && AcceptsNodeTokens)
         {
-            result = await _handler.ValidateTokenAsync(token, _nodeValidation);
+            var asNodeToken = await _handler.ValidateTokenAsync(token, _nodeValidation);
+            // A token without our issuer is judged as the Node app's, so its reason is the one to tell.
+            if (asNodeToken.IsValid || result.Exception is SecurityTokenInvalidIssuerException)
+            {
+                result = asNodeToken;
+            }
         }
 
-        if (!result.IsValid
-            || result.ClaimsIdentity.FindFirst(ChatUser.IdClaim)?.Value is not { } idText
+        if (!result.IsValid)
+        {
+            return TokenCheck.Refused(Reason(token, result.Exception));
+        }
+
+        if (result.ClaimsIdentity.FindFirst(ChatUser.IdClaim)?.Value is not { } idText
             || !long.TryParse(idText, out var id)
             || result.ClaimsIdentity.FindFirst(ChatUser.MailClaim)?.Value is not { Length: > 0 } mail)
         {
-            return null;
+            return TokenCheck.Refused("missing or malformed userId/userMail claims");
         }
 
-        return new ChatUser(id, mail);
+        if (!await ExistsAsync(id, mail, cancellationToken))
+        {
+            return TokenCheck.Refused("no such user");
+        }
+
+        return new TokenCheck(new ChatUser(id, mail), null);
     }
 
     /// <summary>
@@ -108,6 +137,61 @@ public sealed class JwtTokenService
         return value.Length == 0 ? null : value;
     }
 
+    /// <summary>A validly signed token for an account that is not (or no longer) in the database — another deployment's, or a reset database's.</summary>
+    private async Task<bool> ExistsAsync(long id, string mail, CancellationToken cancellationToken)
+    {
+        if (_knownUsers.TryGetValue(id, out var known) && string.Equals(known, mail, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!await _users.ExistsAsync(id, mail, cancellationToken))
+        {
+            return false;
+        }
+
+        if (_knownUsers.Count >= KnownUsersCap)
+        {
+            _knownUsers.Clear();
+        }
+
+        _knownUsers[id] = mail;
+        return true;
+    }
+
+    /// <summary>Why a token failed, in words for the log; the header and claims are looked at only to say it better.</summary>
+    private string Reason(string token, Exception? exception)
+    {
+        JsonWebToken? read;
+        string? algorithm;
+        try
+        {
+            read = _handler.CanReadToken(token) ? new JsonWebToken(token) : null;
+            algorithm = read?.Alg;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return "malformed"; // a header that is not even text (a lone surrogate in its alg, say)
+        }
+
+        if (read is not null && algorithm != SecurityAlgorithms.HmacSha256)
+        {
+            return $"algorithm {Auth.AuthLog.Printable(algorithm, 16)} not allowed";
+        }
+
+        return exception switch
+        {
+            SecurityTokenInvalidLifetimeException or SecurityTokenNoExpirationException when read is not null && !read.TryGetPayloadValue<object>("exp", out _) => "no expiry",
+            SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException or SecurityTokenNotYetValidException => "expired or not yet valid",
+            SecurityTokenInvalidAlgorithmException => "algorithm not allowed",
+            SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "bad signature",
+            SecurityTokenInvalidIssuerException => "wrong issuer",
+            SecurityTokenMalformedException or ArgumentException => "malformed",
+            null => "invalid",
+            _ => exception.GetType().Name,
+        };
+    }
+
     // Checked against the injected clock so tests can age tokens without waiting six hours.
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
     {
@@ -115,4 +199,10 @@ public sealed class JwtTokenService
         return expires is { } exp && now < exp.ToUniversalTime() + parameters.ClockSkew
             && (notBefore is not { } nbf || now >= nbf.ToUniversalTime() - parameters.ClockSkew);
     }
+}
+
+/// <summary>What <see cref="JwtTokenService.CheckAsync"/> found: the user, or why the token was refused.</summary>
+public sealed record TokenCheck(ChatUser? User, string? Reason)
+{
+    public static TokenCheck Refused(string reason) => new(null, reason);
 }

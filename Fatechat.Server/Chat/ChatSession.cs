@@ -13,6 +13,7 @@ public sealed class ChatSession(SocketIOSocket socket, ChatUser user, ILogger? l
     private const string DataKey = "fatechat.session";
 
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
+    private SocketEventBudget? _eventBudget;
 
     public SocketIOSocket Socket { get; } = socket;
 
@@ -34,6 +35,10 @@ public sealed class ChatSession(SocketIOSocket socket, ChatUser user, ILogger? l
     /// <summary>The session attached to <paramref name="socket"/>, or null for a socket that was not authenticated.</summary>
     public static ChatSession? Of(SocketIOSocket socket) =>
         socket.Data.TryGetValue(DataKey, out var value) ? value as ChatSession : null;
+
+    /// <summary>The socket's rate-limit buckets, made by <paramref name="create"/> on first use.</summary>
+    internal SocketEventBudget EventBudget(Func<SocketEventBudget> create) =>
+        Volatile.Read(ref _eventBudget) ?? Interlocked.CompareExchange(ref _eventBudget, create(), null) ?? _eventBudget!;
 
     public bool AddRoom(string roomName)
     {

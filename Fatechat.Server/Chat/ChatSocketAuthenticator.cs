@@ -13,12 +13,18 @@ namespace Fatechat.Server.Chat;
 /// </summary>
 public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
 {
-    public async Task<ChatUser?> AuthenticateAsync(SocketIOHandshake handshake)
+    /// <summary>The first place that holds a valid token wins; when none does, the first place that held one says why.</summary>
+    public async Task<TokenCheck> AuthenticateAsync(SocketIOHandshake handshake)
     {
         var fromHeader = JwtTokenService.ExtractToken(handshake.Headers.Authorization);
-        if (fromHeader is not null && await tokens.ValidateAsync(fromHeader) is { } user)
+        TokenCheck? headerCheck = null;
+        if (fromHeader is not null)
         {
-            return user;
+            headerCheck = await tokens.CheckAsync(fromHeader);
+            if (headerCheck.User is not null)
+            {
+                return headerCheck;
+            }
         }
 
         var auth = handshake.Auth;
@@ -27,10 +33,19 @@ public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
             && token.ValueKind == JsonValueKind.String)
         {
             // A token that is not even text (a lone surrogate) is no token: the socket is refused as for a bad one.
-            return JsonStrings.TryGet(token, out var text) ? await tokens.ValidateAsync(JwtTokenService.ExtractToken(text)) : null;
+            var authCheck = JsonStrings.TryGet(token, out var text)
+                ? await tokens.CheckAsync(JwtTokenService.ExtractToken(text))
+                : TokenCheck.Refused("token is not valid text");
+            return authCheck.User is null && headerCheck is not null ? headerCheck : authCheck;
         }
 
         string? fromQuery = handshake.Query["token"];
-        return string.IsNullOrEmpty(fromQuery) ? null : await tokens.ValidateAsync(JwtTokenService.ExtractToken(fromQuery));
+        if (!string.IsNullOrEmpty(fromQuery))
+        {
+            var queryCheck = await tokens.CheckAsync(JwtTokenService.ExtractToken(fromQuery));
+            return queryCheck.User is null && headerCheck is not null ? headerCheck : queryCheck;
+        }
+
+        return headerCheck ?? TokenCheck.Refused("no token");
     }
 }

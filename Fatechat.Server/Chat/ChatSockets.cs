@@ -4,6 +4,7 @@ using Fatechat.Protocol.SocketIO;
 using Fatechat.Server.Auth;
 using Fatechat.Server.Chat.Recovery;
 using Fatechat.Server.Diagnostics;
+using Fatechat.Server.Hosting;
 using Fatechat.Server.Messaging;
 using Fatechat.Server.Options;
 using Fatechat.Server.Private;
@@ -45,6 +46,7 @@ internal static partial class ChatSockets
             }
         });
         services.AddSingleton<ChatSocketAuthenticator>();
+        services.AddSingleton<SocketEventLimiter>();
         services.AddSingleton<ChatSocketEvents>();
         services.AddSingleton<PrivateMessageEvents>();
         services.AddSingleton<IChatDelivery, SocketIOChatDelivery>();
@@ -70,11 +72,21 @@ internal static partial class ChatSockets
         var chat = app.Services.GetRequiredService<ChatSocketEvents>();
         var direct = app.Services.GetRequiredService<PrivateMessageEvents>();
         var recovery = app.Services.GetRequiredService<ChatSessionRecovery>();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChatSockets).FullName!);
+        var addresses = app.Services.GetRequiredService<ClientAddress>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChatSockets));
         io.Sockets.RecoverSession = recovery.TryRecoverAsync;
+        io.Sockets.AdmitEvent = app.Services.GetRequiredService<SocketEventLimiter>().Admit;
 
         // Checked before the socket connects, so no event can arrive ahead of its handlers.
-        io.Use(async socket => socket.Data[UserKey] = await authenticator.AuthenticateAsync(socket.Handshake));
+        io.Use(async socket =>
+        {
+            var check = await authenticator.AuthenticateAsync(socket.Handshake);
+            socket.Data[UserKey] = check.User;
+            if (check.User is null)
+            {
+                AuthLog.SocketRefused(logger, socket.Id, addresses.Of(socket.Handshake), check.Reason ?? "invalid token");
+            }
+        });
         io.OnConnection(socket =>
         {
             if (socket.Data.TryGetValue(UserKey, out var value) is false || value is not ChatUser user)

@@ -18,4 +18,10 @@ public sealed class FatechatOptions
 
     /// <summary>Folder for embedded data such as the SQLite file, relative to the content root.</summary>
     public string DataFolder { get; set; } = "data";
+
+    /// <summary>
+    /// Addresses and networks (<c>10.0.0.5</c>, <c>172.30.90.0/24</c>, comma-separated) of the reverse proxies whose
+    /// <c>X-Forwarded-For</c> names the client. Empty trusts nobody: the peer's own address is the client's.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "";
 }

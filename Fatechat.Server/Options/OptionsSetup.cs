@@ -41,6 +41,13 @@ internal static class OptionsSetup
             .Validate(o => o.MaxBufferedBytes > 0 && o.MaxAttachments >= 0 && o.AttachmentTimeoutMs > 0,
                 "Fatechat:SocketIO:MaxBufferedBytes and AttachmentTimeoutMs must be positive, MaxAttachments not negative.")
             .ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => new[] { o.LoginPerIp, o.LoginFailuresPerAccount, o.RegisterPerIp, o.RegisterPerAccount }
+                    .All(w => w.PermitLimit >= 0 && (!w.IsOn || w.WindowSeconds > 0)),
+                "Fatechat:RateLimits: a PermitLimit must be 0 (off) or positive, with a positive WindowSeconds.")
+            .Validate(o => new[] { o.SocketMessages, o.SocketOtherEvents }.All(r => r.PerSecond >= 0 && (!r.IsOn || r.Burst >= 1)),
+                "Fatechat:RateLimits: a socket PerSecond must be 0 (off) or positive, with a Burst of at least 1.")
+            .ValidateOnStart();
         return services;
     }
 }

@@ -18,6 +18,8 @@ public sealed class MySqlUserRepository(MySqlDatabase database) : IUserRepositor
         FROM users WHERE email_key = LOWER(@Email)
         """;
 
+    private const string SelectExists = "SELECT EXISTS (SELECT 1 FROM users WHERE id = @Id AND email_key = LOWER(@Email))";
+
     public async Task<UserAccount?> TryCreateAsync(string email, string passwordHash, DateTime createdAt, CancellationToken cancellationToken)
     {
         var stored = MySqlDatabase.ToColumn(createdAt);
@@ -40,6 +42,12 @@ public sealed class MySqlUserRepository(MySqlDatabase database) : IUserRepositor
         var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(SelectByEmail,
             new { Email = email }, cancellationToken: cancellationToken));
         return row is null ? null : new UserAccount(row.Id, row.Email, row.PasswordHash, MySqlDatabase.FromColumn(row.CreatedAt));
+    }
+
+    public async Task<bool> ExistsAsync(long id, string email, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SelectExists, new { Id = id, Email = email }, cancellationToken: cancellationToken));
     }
 
     private sealed class UserRow

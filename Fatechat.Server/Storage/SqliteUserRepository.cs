@@ -17,6 +17,9 @@ public sealed class SqliteUserRepository(SqliteDatabase database) : IUserReposit
         FROM users WHERE email = @Email
         """;
 
+    // email is COLLATE NOCASE: the comparison ignores case, as registration does.
+    private const string SelectExists = "SELECT EXISTS (SELECT 1 FROM users WHERE id = @Id AND email = @Email)";
+
     public async Task<UserAccount?> TryCreateAsync(string email, string passwordHash, DateTime createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -39,6 +42,12 @@ public sealed class SqliteUserRepository(SqliteDatabase database) : IUserReposit
         var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(SelectByEmail,
             new { Email = email }, cancellationToken: cancellationToken));
         return row is null ? null : new UserAccount(row.Id, row.Email, row.PasswordHash, SqliteDatabase.FromUnixMs(row.CreatedAt));
+    }
+
+    public async Task<bool> ExistsAsync(long id, string email, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SelectExists, new { Id = id, Email = email }, cancellationToken: cancellationToken));
     }
 
     private sealed record UserRow(long Id, string Email, string PasswordHash, long CreatedAt);

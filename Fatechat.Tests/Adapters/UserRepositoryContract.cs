@@ -29,6 +29,20 @@ public abstract class UserRepositoryContract
     }
 
     [Test]
+    public async Task UserExistsOnlyWithItsOwnIdAndEmailInAnyCase()
+    {
+        var email = AdapterTestData.Email();
+        var created = await Users.TryCreateAsync(email, "h", AdapterTestData.NowMs(), CancellationToken.None);
+        var other = await Users.TryCreateAsync(AdapterTestData.Email(), "h", AdapterTestData.NowMs(), CancellationToken.None);
+
+        Assert.That(await Users.ExistsAsync(created!.Id, email, CancellationToken.None), Is.True);
+        Assert.That(await Users.ExistsAsync(created.Id, email.ToUpperInvariant(), CancellationToken.None), Is.True, "e-mails ignore case");
+        Assert.That(await Users.ExistsAsync(other!.Id, email, CancellationToken.None), Is.False, "another user's id");
+        Assert.That(await Users.ExistsAsync(created.Id, "someone-else@example.test", CancellationToken.None), Is.False, "another e-mail");
+        Assert.That(await Users.ExistsAsync(long.MaxValue, email, CancellationToken.None), Is.False, "no such id");
+    }
+
+    [Test]
     public async Task SecondUserGetsAnotherId()
     {
         var first = await Users.TryCreateAsync(AdapterTestData.Email(), "h", AdapterTestData.NowMs(), CancellationToken.None);

@@ -50,6 +50,12 @@ internal sealed class FatechatNode : IDisposable
             ["URLS"] = null,
             ["DOTNET_URLS"] = null,
         };
+        // Every client of these tests is 127.0.0.1 and sends as fast as it can: the limits are tested elsewhere.
+        foreach (var limit in new[] { "LoginPerIp__PermitLimit", "RegisterPerIp__PermitLimit", "SocketMessages__PerSecond", "SocketOtherEvents__PerSecond" })
+        {
+            settings.TryAdd("FATECHAT__RateLimits__" + limit, "0");
+        }
+
         var server = Path.Combine(AppContext.BaseDirectory, "Fatechat.Server.dll");
         var process = ClusterProcess.Start($"node {nodeId}", "dotnet", [server], InteropPaths.RepoRoot, settings);
         var node = new FatechatNode(process, nodeId, port);

@@ -55,7 +55,8 @@ public sealed partial class ComposeFileTests
             Assert.That(node.Environment.Keys, Is.SupersetOf(aliases), $"{node.Name} sets every alias");
             foreach (var variable in node.Environment.Keys.Except(aliases))
             {
-                Assert.That(configKeys, Does.Contain(DeploymentFiles.ConfigKeyOf(variable)),
+                // Case-insensitive, as configuration is: FATECHAT__Server__X sets Fatechat:Server:X.
+                Assert.That(configKeys, Does.Contain(DeploymentFiles.ConfigKeyOf(variable)).IgnoreCase,
                     $"{node.Name}: {variable} is neither an alias nor Section__Key of a config.json setting");
             }
 
@@ -189,6 +190,24 @@ public sealed partial class ComposeFileTests
         {
             Assert.That(value, Is.EqualTo("upgrade").IgnoreCase);
         }
+    }
+
+    /// <summary>
+    /// The nodes read X-Forwarded-For from nginx alone (its fixed address), and nginx writes the address it saw
+    /// rather than appending to what the client sent: a client cannot choose its rate-limit key.
+    /// </summary>
+    [Test]
+    public void NodesTrustForwardedHeadersOnlyFromNginxWhichWritesTheAddressItSaw()
+    {
+        var text = File.ReadAllText(DeploymentFiles.PathOf("docker-compose.yml"));
+        var nginxAddress = Regex.Match(text, @"ipv4_address:\s*(?<ip>[\d.]+)");
+        Assert.That(nginxAddress.Success, "nginx has a fixed address");
+        foreach (var node in Nodes)
+        {
+            Assert.That(node.Environment.GetValueOrDefault("FATECHAT__Server__TrustedProxies"), Is.EqualTo(nginxAddress.Groups["ip"].Value), node.Name);
+        }
+
+        Assert.That(_nginx, Does.Match(@"proxy_set_header\s+X-Forwarded-For\s+\$remote_addr\s*;"));
     }
 
     /// <summary>Upstream server host → port, from nginx.conf.</summary>

@@ -163,12 +163,17 @@ public sealed class HostileChatInputTests
         await AssertServerHealthyAsync();
     }
 
-    /// <summary>Event payloads with a lone surrogate (<c>\ud800</c>), which JavaScript can send and .NET cannot decode.</summary>
-    [TestCase("421[\"\\ud800\",1]", null, TestName = "LoneSurrogateEventNameCostsOneDebugLine")]
-    [TestCase("421[\"sendMessage\",{\"roomName\":\"\\ud800\",\"message\":\"hi\"}]", "invalid payload", TestName = "LoneSurrogateRoomNameIsAnInvalidPayload")]
-    [TestCase("421[\"getRecentMessages\",{\"roomName\":\"{room}\",\"count\":\"\\ud800\"}]", "[[", TestName = "LoneSurrogateCountIsTheDefaultCount")]
-    [TestCase("421[\"sendMessage\",{\"roomName\":\"{room}\",\"message\":\"hi\",\"clientMessageId\":\"\\ud800\"}]", "clientMessageId must be", TestName = "LoneSurrogateClientMessageIdIsRefused")]
-    public async Task LoneSurrogateInAnEventCostsAtMostOneDebugLine(string packet, string? ackContains)
+    /// <summary>
+    /// Packets with an escaped lone surrogate (<c>\ud800</c>), which JavaScript can send and .NET cannot decode: the
+    /// Socket.IO parser refuses every such string (<c>invalid string in payload</c>), so the connection closes with
+    /// one Debug line, whichever value holds it — an event name, a room, a count, a client message id, a token, a
+    /// recovery request. (The app reads those values safely too, should a string ever get past the parser.)
+    /// </summary>
+    [TestCase("421[\"\\ud800\",1]", TestName = "LoneSurrogateEventNameCostsOneDebugLine")]
+    [TestCase("421[\"sendMessage\",{\"roomName\":\"\\ud800\",\"message\":\"hi\"}]", TestName = "LoneSurrogateRoomNameCostsOneDebugLine")]
+    [TestCase("421[\"getRecentMessages\",{\"roomName\":\"{room}\",\"count\":\"\\ud800\"}]", TestName = "LoneSurrogateCountCostsOneDebugLine")]
+    [TestCase("421[\"sendMessage\",{\"roomName\":\"{room}\",\"message\":\"hi\",\"clientMessageId\":\"\\ud800\"}]", TestName = "LoneSurrogateClientMessageIdCostsOneDebugLine")]
+    public async Task LoneSurrogateInAnEventClosesOnlyThatConnection(string packet)
     {
         await using var client = await ConnectAsync(_token);
         await JoinAsync(client);
@@ -176,40 +181,23 @@ public sealed class HostileChatInputTests
 
         await client.SendAsync(packet.Replace("{room}", _room));
 
-        if (ackContains is null)
-        {
-            await client.WaitForCloseAsync();
-        }
-        else
-        {
-            Assert.That(await ReceiveStartingWithAsync(client, "431"), Does.Contain(ackContains));
-        }
-
+        await client.WaitForCloseAsync();
         AssertAtMostOneQuietLine();
+        await AssertServerHealthyAsync();
     }
 
-    [Test]
-    public async Task LoneSurrogateTokenInTheAuthPayloadIsRefusedAsABadToken()
+    [TestCase("40{\"token\":\"\\ud800\"}", TestName = "LoneSurrogateTokenInTheAuthPayloadCostsOneDebugLine")]
+    [TestCase("40{\"token\":\"{token}\",\"pid\":\"\\ud800\",\"offset\":\"\\udfff\"}", TestName = "LoneSurrogateRecoveryRequestCostsOneDebugLine")]
+    public async Task LoneSurrogateInAConnectClosesOnlyThatConnection(string packet)
     {
         await using var client = await EngineWebSocketClient.ConnectAsync(WebSocketUri(), autoPong: true);
         Assert.That(await client.ReceiveTextAsync(), Does.StartWith("0{"));
 
-        await client.SendAsync("40{\"token\":\"\\ud800\"}");
+        await client.SendAsync(packet.Replace("{token}", _token));
 
-        Assert.That(await ReceiveStartingWithAsync(client, "42"), Does.Contain("Token Unauthorized"));
+        await client.WaitForCloseAsync();
         AssertAtMostOneQuietLine();
-    }
-
-    [Test]
-    public async Task LoneSurrogateRecoveryRequestStartsAFreshSession()
-    {
-        await using var client = await EngineWebSocketClient.ConnectAsync(WebSocketUri(), autoPong: true);
-        Assert.That(await client.ReceiveTextAsync(), Does.StartWith("0{"));
-
-        await client.SendAsync($"40{{\"token\":\"{_token}\",\"pid\":\"\\ud800\",\"offset\":\"\\udfff\"}}");
-
-        Assert.That(await ReceiveStartingWithAsync(client, "40"), Does.StartWith("40{\"sid\":"));
-        AssertAtMostOneQuietLine();
+        await AssertServerHealthyAsync();
     }
 
     /// <summary>ASP.NET Core's authentication handler logs two Information lines for any refused token; nothing more here.</summary>

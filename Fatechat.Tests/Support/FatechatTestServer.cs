@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Fatechat.Tests.Support;
 
 /// <summary>
 /// The real server on Kestrel, 127.0.0.1 and a free port, with its own SQLite file in a temp folder.
-/// BCrypt runs at its lowest cost so that registering users stays fast.
+/// BCrypt runs at its lowest cost so that registering users stays fast. The per-address and per-socket rate
+/// limits are off, since every test client is 127.0.0.1 and many send fast; the tests of the limits set their own.
 /// </summary>
 public sealed class FatechatTestServer : IAsyncDisposable
 {
@@ -34,6 +36,10 @@ public sealed class FatechatTestServer : IAsyncDisposable
 
     public static Task<FatechatTestServer> StartAsync(params string[] extraArgs) => StartAsync(configure: null, extraArgs);
 
+    /// <summary>As <see cref="StartAsync(string[])"/>, with what the server logs also going to <paramref name="logs"/>.</summary>
+    public static Task<FatechatTestServer> StartAsync(CapturedLogs logs, params string[] extraArgs) =>
+        StartAsync(builder => builder.Logging.AddProvider(logs), extraArgs);
+
     /// <summary>Starts the server with <paramref name="configure"/> applied to its builder (e.g. a log provider of the test's).</summary>
     public static async Task<FatechatTestServer> StartAsync(Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
@@ -48,6 +54,10 @@ public sealed class FatechatTestServer : IAsyncDisposable
             // Leaves are announced this long after the last socket went; tests of the grace itself set their own.
             "--Fatechat:Chat:ReconnectGraceMs=200",
             "--Logging:LogLevel:Default=Warning",
+            "--Fatechat:RateLimits:LoginPerIp:PermitLimit=0",
+            "--Fatechat:RateLimits:RegisterPerIp:PermitLimit=0",
+            "--Fatechat:RateLimits:SocketMessages:PerSecond=0",
+            "--Fatechat:RateLimits:SocketOtherEvents:PerSecond=0",
             .. extraArgs,
         ];
         var app = FatechatApp.Build(args, configure);

@@ -30,6 +30,11 @@ function fatechat(name, port, extraEnv) {
           FATECHAT__Server__Host: "127.0.0.1",
           FATECHAT__Server__DataFolder: dataDir,
           Logging__LogLevel__Default: "Warning",
+          // Every load client is 127.0.0.1 and senders go faster than a person: the per-address and socket limits are off.
+          FATECHAT__RateLimits__LoginPerIp__PermitLimit: "0",
+          FATECHAT__RateLimits__RegisterPerIp__PermitLimit: "0",
+          FATECHAT__RateLimits__SocketMessages__PerSecond: "0",
+          FATECHAT__RateLimits__SocketOtherEvents__PerSecond: "0",
           // As DockerfileServer and launchSettings.json set it: the GC knob has no runtimeconfig name.
           DOTNET_GCgen0size: "0x100000",
           ...extraEnv,
