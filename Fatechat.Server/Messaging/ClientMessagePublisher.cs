@@ -34,12 +34,18 @@ public sealed partial class ClientMessagePublisher(
     IClientMessageIdStore claims,
     IOptions<ChatOptions> options,
     TimeProvider time,
-    IHostApplicationLifetime lifetime,
     ILogger<ClientMessagePublisher> logger)
 {
     internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
     internal static readonly TimeSpan InFlightWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// The token of every publish: a send the bus has taken goes out whatever happens to its socket or the host (a
+    /// shutdown flushes the producer), so its outcome is the brokers' answer, bounded by the send timeout, never a
+    /// cancellation that would tell the user "failed" about a message that is then stored.
+    /// </summary>
+    private static readonly CancellationToken Unstoppable = CancellationToken.None;
 
     private readonly TimeSpan _remember = TimeSpan.FromSeconds(options.Value.ClientMessageIdTtlSeconds);
 
@@ -54,7 +60,7 @@ public sealed partial class ClientMessagePublisher(
         var (messageId, sender, clientMessageId, fingerprint) = Describe(chatEvent);
         if (clientMessageId is null)
         {
-            return new PendingSend(AcceptedOnceDone(bus.PublishAsync(chatEvent, cancellationToken).AsTask(), messageId));
+            return new PendingSend(AcceptedOnceDone(bus.PublishAsync(chatEvent, Unstoppable).AsTask(), messageId));
         }
 
         var key = new ClientMessageKey(sender, clientMessageId);
@@ -71,7 +77,7 @@ public sealed partial class ClientMessagePublisher(
             {
                 BackendFailures.CountEscaped(e);
                 LogClaimUnavailable(clientMessageId, sender, e);
-                return new PendingSend(AcceptedOnceDone(bus.PublishAsync(chatEvent, cancellationToken).AsTask(), messageId));
+                return new PendingSend(AcceptedOnceDone(bus.PublishAsync(chatEvent, Unstoppable).AsTask(), messageId));
             }
 
             switch (held)
@@ -169,7 +175,7 @@ public sealed partial class ClientMessagePublisher(
 
     private async Task PublishAndSettleAsync(ClientMessageKey key, ClientMessageClaim pending, ChatBusEvent chatEvent)
     {
-        var publish = bus.PublishAsync(chatEvent, lifetime.ApplicationStopping).AsTask();
+        var publish = bus.PublishAsync(chatEvent, Unstoppable).AsTask();
         if (!publish.IsCompleted)
         {
             using var published = new CancellationTokenSource();

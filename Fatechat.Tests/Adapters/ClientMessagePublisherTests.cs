@@ -31,7 +31,7 @@ public sealed class ClientMessagePublisherTests
 
     private ClientMessagePublisher Node(TimeProvider? time = null, IClientMessageIdStore? store = null) => new(
         _bus, store ?? _store, Microsoft.Extensions.Options.Options.Create(new ChatOptions()), time ?? TimeProvider.System,
-        new StoppingLifetime(), NullLogger<ClientMessagePublisher>.Instance);
+        NullLogger<ClientMessagePublisher>.Instance);
 
     /// <summary>A new attempt of the same send: same sender, room, text and client id, a new message id.</summary>
     private static RoomMessagePosted Attempt(string room, string sender, string clientMessageId, string text = "hello") =>
@@ -283,18 +283,5 @@ public sealed class ClientMessagePublisherTests
 
         public ValueTask<bool> ReplaceAsync(ClientMessageKey key, ClientMessageClaim expected, ClientMessageClaim? replacement, TimeSpan ttl, CancellationToken cancellationToken) =>
             throw new TimeoutException("Simulated: the shared store does not answer.");
-    }
-
-    private sealed class StoppingLifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication()
-        {
-        }
     }
 }
