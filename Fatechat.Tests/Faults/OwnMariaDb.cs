@@ -11,20 +11,16 @@ namespace Fatechat.Tests.Faults;
 /// MariaDB that other tests use. Killed and started again on the same folder, it recovers its InnoDB log as a
 /// crashed server does: what was committed is still there.
 /// </summary>
-internal sealed class OwnMariaDb : IDisposable
+internal sealed class OwnMariaDb : OwnServer
 {
     private const string User = "fatechat";
     private const string Password = "fatechat-fault";
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("fatechat-fault-mariadb-").FullName;
-    private ClusterProcess? _process;
-
-    private OwnMariaDb(int port) => Port = port;
+    private OwnMariaDb(int port)
+        : base("mariadb") => Port = port;
 
     public int Port { get; }
-
-    public int Pid => _process?.Pid ?? 0;
 
     /// <summary>The server as the test user sees it (no database selected; the user may create them).</summary>
     public string ServerConnection => new MySqlConnectionStringBuilder
@@ -36,9 +32,9 @@ internal sealed class OwnMariaDb : IDisposable
         ConnectionTimeout = 5,
     }.ConnectionString;
 
-    private string DataFolder => Path.Combine(_folder, "data");
+    private string DataFolder => Path.Combine(Folder, "data");
 
-    private string SocketPath => Path.Combine(_folder, "mariadb.sock");
+    private string SocketPath => Path.Combine(Folder, "mariadb.sock");
 
     public static async Task<OwnMariaDb> StartAsync()
     {
@@ -61,57 +57,23 @@ internal sealed class OwnMariaDb : IDisposable
         }
     }
 
-    /// <summary>Starts the server on its folder and port (after <see cref="Kill"/>) and returns once it answers a query.</summary>
-    public async Task StartAgainAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            throw new InvalidOperationException($"mariadbd pid {_process.Pid} is still running");
-        }
-
-        _process?.Dispose();
-        _process = ClusterProcess.Start("mariadbd", "mariadbd",
+    /// <summary>Starts the server on its folder and port (after <see cref="OwnServer.Kill"/>) and returns once it answers a query.</summary>
+    public Task StartAgainAsync() => StartProcessAsync("mariadbd",
             ["--no-defaults", $"--datadir={DataFolder}", "--user=root", $"--port={Port}", "--bind-address=127.0.0.1",
-             $"--socket={SocketPath}", $"--pid-file={Path.Combine(_folder, "mariadbd.pid")}", $"--log-error={Path.Combine(_folder, "error.log")}",
+             $"--socket={SocketPath}", $"--pid-file={Path.Combine(Folder, "mariadbd.pid")}", $"--log-error={Path.Combine(Folder, "error.log")}",
              "--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M",
              "--innodb-flush-log-at-trx-commit=2", "--max-connections=200"],
-            _folder);
-        var clock = Stopwatch.StartNew();
-        while (!await RunQuietlyAsync("mariadb", ["--no-defaults", "-uroot", $"--socket={SocketPath}", "-e", "SELECT 1"]))
-        {
-            if (_process.HasExited || clock.Elapsed > StartBound)
-            {
-                Assert.Fail($"mariadbd on port {Port} did not answer within {StartBound.TotalSeconds} s.\n{_process.Output()}\n{ErrorLog()}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>SIGKILL: connections drop, nothing is flushed beyond what InnoDB already logged.</summary>
-    public void Kill() => _process?.Kill();
-
-    public void Dispose()
-    {
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+        () => RunQuietlyAsync("mariadb", ["--no-defaults", "-uroot", $"--socket={SocketPath}", "-e", "SELECT 1"]), StartBound, ErrorLog);
 
     private string ErrorLog()
     {
-        var path = Path.Combine(_folder, "error.log");
+        var path = Path.Combine(Folder, "error.log");
         return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(30)) : "(no error log)";
     }
 
     private async Task RunToEndAsync(string fileName, string[] arguments)
     {
-        using var process = ClusterProcess.Start(fileName, fileName, arguments, _folder);
+        using var process = ClusterProcess.Start(fileName, fileName, arguments, Folder);
         if (!await process.WaitForExitAsync(StartBound) || process.ExitCode != 0)
         {
             Assert.Fail($"{fileName} failed (exited: {process.HasExited}).\n{process.Output()}");
@@ -126,7 +88,7 @@ internal sealed class OwnMariaDb : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
+        using var process = System.Diagnostics.Process.Start(start)!;
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Fatechat.Tests.Cluster;
 using Fatechat.Tests.Support;
 using StackExchange.Redis;
 
@@ -10,21 +8,17 @@ namespace Fatechat.Tests.Faults;
 /// persistence, so the test can kill it without touching the shared Redis that other tests use. Started again on
 /// the same port, it comes back empty, as a Redis without persistence does after a crash.
 /// </summary>
-internal sealed class OwnRedis : IDisposable
+internal sealed class OwnRedis : OwnServer
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(20);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("fatechat-fault-redis-").FullName;
-    private ClusterProcess? _process;
-
-    private OwnRedis(int port) => Port = port;
+    private OwnRedis(int port)
+        : base("redis") => Port = port;
 
     public int Port { get; }
 
     /// <summary>The configuration string the nodes get.</summary>
     public string Connection => $"127.0.0.1:{Port}";
-
-    public int Pid => _process?.Pid ?? 0;
 
     public static async Task<OwnRedis> StartAsync()
     {
@@ -41,44 +35,10 @@ internal sealed class OwnRedis : IDisposable
         }
     }
 
-    /// <summary>Starts the server on its port (after <see cref="Kill"/>) and returns once it answers PING.</summary>
-    public async Task StartAgainAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            throw new InvalidOperationException($"redis-server pid {_process.Pid} is still running");
-        }
-
-        _process?.Dispose();
-        _process = ClusterProcess.Start("redis-server", "redis-server",
-            ["--port", $"{Port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder, "--loglevel", "warning"],
-            _folder);
-        var clock = Stopwatch.StartNew();
-        while (!await AnswersAsync())
-        {
-            if (_process.HasExited || clock.Elapsed > StartBound)
-            {
-                Assert.Fail($"redis-server on port {Port} did not answer within {StartBound.TotalSeconds} s.\n{_process.Output()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>SIGKILL: every connection drops at once and whatever the server held is gone.</summary>
-    public void Kill() => _process?.Kill();
-
-    public void Dispose()
-    {
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    /// <summary>Starts the server on its port (after <see cref="OwnServer.Kill"/>) and returns once it answers PING.</summary>
+    public Task StartAgainAsync() => StartProcessAsync("redis-server",
+        ["--port", $"{Port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Folder, "--loglevel", "warning"],
+        AnswersAsync, StartBound);
 
     private async Task<bool> AnswersAsync()
     {

@@ -244,16 +244,4 @@ public sealed class AdvisoryShapesTests(EntryPath entryPath) : ConformanceHostFi
         Assert.That(reply[0].Text, Has.Length.EqualTo(packet.Length + "-back".Length));
         await AssertServerHealthyAsync(healthy);
     }
-
-    private async Task AssertServerHealthyAsync(EngineWebSocketClient healthy)
-    {
-        await AssertEchoAnsweredAsync(healthy, "still-alive");
-        var (fresh, _) = await ConnectSocketIOAsync();
-        await using (fresh)
-        {
-            await AssertEchoAnsweredAsync(fresh, "new-connection");
-        }
-
-        Assert.That(Logs.Errors, Is.Empty, string.Join("\n", Logs.Errors));
-    }
 }

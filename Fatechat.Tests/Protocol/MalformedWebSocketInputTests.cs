@@ -212,16 +212,4 @@ public sealed class MalformedWebSocketInputTests(EntryPath entryPath) : Conforma
 
         await AssertServerHealthyAsync(healthy);
     }
-
-    private async Task AssertServerHealthyAsync(EngineWebSocketClient healthy)
-    {
-        await AssertEchoAnsweredAsync(healthy, "still-alive");
-        var (fresh, _) = await ConnectSocketIOAsync();
-        await using (fresh)
-        {
-            await AssertEchoAnsweredAsync(fresh, "new-connection");
-        }
-
-        Assert.That(Logs.Errors, Is.Empty, string.Join("\n", Logs.Errors));
-    }
 }

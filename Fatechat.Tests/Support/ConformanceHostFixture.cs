@@ -158,6 +158,22 @@ public abstract class ConformanceHostFixture(EntryPath entryPath = EntryPath.Con
         Assert.That(reply[0].Text, Is.EqualTo($"42[\"message-back\",\"{text}\"]"));
     }
 
+    /// <summary>
+    /// After a client misbehaved: a connection opened before it still gets its echo, a new one can connect and does
+    /// too, and nothing was logged at Error.
+    /// </summary>
+    protected async Task AssertServerHealthyAsync(EngineWebSocketClient healthy)
+    {
+        await AssertEchoAnsweredAsync(healthy, "still-alive");
+        var (fresh, _) = await ConnectSocketIOAsync();
+        await using (fresh)
+        {
+            await AssertEchoAnsweredAsync(fresh, "new-connection");
+        }
+
+        Assert.That(Logs.Errors, Is.Empty, string.Join("\n", Logs.Errors));
+    }
+
     private TaskCompletionSource<string> DisconnectOf(string socketId) =>
         _disconnects.GetOrAdd(socketId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 }
