@@ -67,24 +67,7 @@ public sealed class StartupFailureTests
     private static async Task<(int Exit, string Stderr, string Stdout)> RunAsync(Dictionary<string, string?> environment)
     {
         var folder = Path.Combine(Path.GetTempPath(), "fatechat-startup-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fatechat.Server.dll"));
-        foreach (var name in new[] { "ASPNETCORE_URLS", "URLS", "DOTNET_URLS", "MYSQL_CONNECTION", "REDIS_CONNECTION", "KAFKA_BOOTSTRAP_SERVERS" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["PORT"] = "0";
-        start.Environment["FATECHAT__Server__Host"] = "127.0.0.1";
-        start.Environment["JWT_SECRET"] = Secret;
-        start.Environment["FATECHAT__Storage__SqlitePath"] = Path.Combine(folder, "fatechat.db");
+        var start = BuiltServerStart.In(folder, Secret);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -19,24 +19,7 @@ public sealed class JsonConsoleLogTests
     public async Task JsonLinesHaveUtcTimestampsAndTheSessionScope()
     {
         var folder = Path.Combine(Path.GetTempPath(), "fatechat-jsonlog-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fatechat.Server.dll"));
-        foreach (var name in new[] { "ASPNETCORE_URLS", "URLS", "DOTNET_URLS", "MYSQL_CONNECTION", "REDIS_CONNECTION", "KAFKA_BOOTSTRAP_SERVERS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["PORT"] = "0";
-        start.Environment["FATECHAT__Server__Host"] = "127.0.0.1";
-        start.Environment["JWT_SECRET"] = "a-deployment-secret-that-is-long-enough-for-hs256";
-        start.Environment["FATECHAT__Storage__SqlitePath"] = Path.Combine(folder, "fatechat.db");
+        var start = BuiltServerStart.In(folder, "a-deployment-secret-that-is-long-enough-for-hs256");
         start.Environment["Logging__Console__FormatterName"] = "json";
         start.Environment["Logging__LogLevel__Fatechat"] = "Debug";
 

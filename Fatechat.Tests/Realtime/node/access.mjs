@@ -2,21 +2,11 @@
 //   node access.mjs <server-url> tokens <json {name: token}> [x-forwarded-for]
 //   node access.mjs <server-url> flood <count>
 // Each prints what it observed as one JSON line; SocketAccessTests asserts on it.
-import { io, next, partial, run, url, args } from "../../Interop/node/common.mjs";
-import { isText, rest, uniq, user, waitFor } from "./chat-helpers.mjs";
+import { partial, run, url, args } from "../../Interop/node/common.mjs";
+import { connect, isText, rest, uniq, user, waitFor } from "./chat-helpers.mjs";
 
 const scenario = args[0];
 const ms = (t) => new Promise((r) => setTimeout(r, t));
-
-/** A client that records every event it receives, in order; resolves once connected. */
-async function connect(options) {
-  const socket = io(url, { forceNew: true, reconnection: false, ...options });
-  socket.received = [];
-  socket.onAny((event, ...payload) => socket.received.push({ event, payload }));
-  socket.on("disconnect", (reason) => socket.received.push({ event: "disconnect", payload: [reason] }));
-  await next(socket, "connect");
-  return socket;
-}
 
 const scenarios = {
   /**

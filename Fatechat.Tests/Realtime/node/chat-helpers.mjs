@@ -1,5 +1,5 @@
 // What the chat scripts share: REST calls for users of their own, and waiting on what a recording socket received.
-import { url } from "../../Interop/node/common.mjs";
+import { io, next, url } from "../../Interop/node/common.mjs";
 
 /** Names unique to this run of the script, so that scripts can share one server. */
 export const uniq = Math.random().toString(36).slice(2, 10);
@@ -34,3 +34,13 @@ export async function waitFor(socket, predicate, what, ms = 5_000) {
 
 /** A `receiveMessage` event whose message has this text. */
 export const isText = (text) => (e) => e.event === "receiveMessage" && e.payload[0]?.messageText === text;
+
+/** A connected client of the server under test that records every event it receives, in order. */
+export async function connect(options) {
+  const socket = io(url, { forceNew: true, reconnection: false, ...options });
+  socket.received = [];
+  socket.onAny((event, ...payload) => socket.received.push({ event, payload }));
+  socket.on("disconnect", (reason) => socket.received.push({ event: "disconnect", payload: [reason] }));
+  await next(socket, "connect");
+  return socket;
+}

@@ -4,22 +4,12 @@
 // JSON line; ChatSocketEventsTests asserts on it.
 import { io, next, partial, run, url, args } from "../../Interop/node/common.mjs";
 import { stallingProxy } from "./stalling-proxy.mjs";
-import { isText, rest, uniq, user, waitFor } from "./chat-helpers.mjs";
+import { connect, isText, rest, uniq, user, waitFor } from "./chat-helpers.mjs";
 
 const scenario = args[0];
 
 async function room(token, name = `room-${uniq}-${Math.random().toString(36).slice(2, 6)}`) {
   return rest("POST", "/api/chat", { name }, token);
-}
-
-/** A connected client that records every event it receives, in order. */
-async function connect(options) {
-  const socket = io(url, { forceNew: true, reconnection: false, ...options });
-  socket.received = [];
-  socket.onAny((event, ...payload) => socket.received.push({ event, payload }));
-  socket.on("disconnect", (reason) => socket.received.push({ event: "disconnect", payload: [reason] }));
-  await next(socket, "connect");
-  return socket;
 }
 
 const asAlice = (token) => ({ transports: ["polling", "websocket"], extraHeaders: { Authorization: token } });
