@@ -34,7 +34,7 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
         Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await SocketIOPolling.PollAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await DisconnectReasonAsync(socketId), Is.EqualTo("parse error"));
-        await AssertServerHealthyAsync(healthy);
+        await AssertPollingServerHealthyAsync(healthy);
     }
 
     [TestCase("451-[\"message\",{\"_placeholder\":true,\"num\":\"toString\"}]\u001ebAQID", TestName = "BadPlaceholderOverPollingClosesOnlyItsSession")]
@@ -50,7 +50,7 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
 
         Assert.That(await DisconnectReasonAsync(socketId), Is.EqualTo("parse error"));
         Assert.That((await SocketIOPolling.PollAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        await AssertServerHealthyAsync(healthy);
+        await AssertPollingServerHealthyAsync(healthy);
     }
 
     [TestCase(false, TestName = "PostOverMaxPayloadWithContentLengthGets413AndClosesOnlyItsSession")]
@@ -70,7 +70,7 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         Assert.That(await DisconnectReasonAsync(socketId), Is.EqualTo("transport error"));
         Assert.That((await SocketIOPolling.PollAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        await AssertServerHealthyAsync(healthy);
+        await AssertPollingServerHealthyAsync(healthy);
     }
 
     [Test]
@@ -89,7 +89,8 @@ public sealed class MalformedPollingInputTests : ConformanceHostFixture
         Assert.That(pollBody, Does.StartWith("42[\"message-back\",\"aaa"));
     }
 
-    private async Task AssertServerHealthyAsync(EngineWebSocketClient healthy)
+    /// <summary>As <see cref="ConformanceHostFixture.AssertServerHealthyAsync"/>, the new connection over polling.</summary>
+    private async Task AssertPollingServerHealthyAsync(EngineWebSocketClient healthy)
     {
         await AssertEchoAnsweredAsync(healthy, "still-alive");
         var (sid, _) = await ConnectSocketIOPollingAsync();
