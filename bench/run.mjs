@@ -174,13 +174,6 @@ async function runRound(round) {
       logFile.end();
     }
   }
-  // cold-start ran once per server (in the cold pass); in "both" mode its figures belong to every column.
-  if (modes.length > 1) {
-    for (const name of serverNames) {
-      const cold = results[columnKey(name, "cold")]?.["cold-start"];
-      if (cold) results[columnKey(name, "warm")]["cold-start"] = cold;
-    }
-  }
   return results;
 }
 
