@@ -15,9 +15,9 @@ export class SioClient {
     this.socket = io(url, {
       transports,
       upgrade: transports.length > 1,
-      auth: { token },
-      // The original frontend sends its token as a header through polling; websocket-only clients use `auth`.
-      extraHeaders: transports[0] === "polling" ? { authorization: `Bearer ${token}` } : undefined,
+      // As the original frontend: the raw token (no "Bearer ") in the authorization header, no auth payload.
+      // In Node, socket.io-client sends extraHeaders on the WebSocket handshake too.
+      extraHeaders: { authorization: token },
       reconnection: false,
       forceNew: true,
       autoConnect: false,

@@ -8,18 +8,23 @@ export function rssBytes(pid) {
   return match ? Number(match[1]) * 1024 : null;
 }
 
-/** utime + stime of the process and its threads, in seconds. */
-export function cpuSeconds(pid) {
+/**
+ * CPU time of the process and all its threads, in seconds: `user` (utime) is the server's own code, `kernel`
+ * (stime) the system calls and wake-ups it causes. Resolution: one clock tick, 10 ms.
+ */
+export function cpuTimes(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // Fields after the command name, which is in parentheses and may contain spaces.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  const user = Number(fields[11]) / CLOCK_TICKS_PER_SECOND;
+  const kernel = Number(fields[12]) / CLOCK_TICKS_PER_SECOND;
+  return { user, kernel, total: user + kernel };
 }
 
 /** A sampler that is a no-op when no server PID was given. */
 export function serverProbe(pid) {
   if (!pid) return { rss: () => null, cpu: () => null };
-  return { rss: () => rssBytes(pid), cpu: () => cpuSeconds(pid) };
+  return { rss: () => rssBytes(pid), cpu: () => cpuTimes(pid) };
 }
 
 /** Busy CPU seconds of the whole machine (all processes, every container on this kernel), from /proc/stat. */

@@ -25,11 +25,12 @@ export class Session {
    * `measure`, also the CPU window of the connecting alone (users and rooms are made over REST before it opens:
    * password hashing is not a connection's cost).
    */
-  async connectClients({ clients, rooms, sendersPerRoom = 0, transports, userCount = 8, measure = false }) {
+  async connectClients({ clients, rooms, sendersPerRoom = 0, transports, measure = false }) {
     const o = this.opts;
-    // Fresh names for every setup: Fatechat answers a second registration of an e-mail with 409.
+    // Fresh room names for every setup; one user per client, registered (or taken from the users file) before
+    // any window opens, and reused by later setups of the same run.
     const prefix = `${this.runId}s${(this.setups = (this.setups ?? 0) + 1)}`;
-    const prepared = await prepareUsersAndRooms(o.url, prefix, Math.min(userCount, clients), rooms);
+    const prepared = await prepareUsersAndRooms(o.url, prefix, clients, rooms, { usersFile: o.usersFile, log: (m) => this.log(m) });
     const perWorker = this.pool.workers.map(() => []);
     for (let i = 0; i < clients; i++) {
       const room = prepared.rooms[i % rooms];
@@ -89,13 +90,14 @@ export class Session {
     return { atUs: nowUs(), serverCpu: this.server.cpu(), machineBusy: machineBusySeconds(), coordinatorCpu: cpuOfThisProcess(), workers };
   }
 
-  /** Ends the window: server CPU cores used, and whether any load worker ran out of CPU. */
+  /** Ends the window: server CPU (user and kernel) and cores used, and whether any load worker ran out of CPU. */
   async markEnd(start) {
     const workers = await this.pool.all("cpu", {});
     const wallUs = nowUs() - start.atUs;
     const serverCpu = this.server.cpu();
     const workerCores = workers.map((w, i) => (w.cpuUs - start.workers[i].cpuUs) / (w.atUs - start.workers[i].atUs));
-    const serverCpuSeconds = serverCpu === null ? null : serverCpu - start.serverCpu;
+    const cpu = serverCpu === null ? null : cpuDelta(start.serverCpu, serverCpu);
+    const serverCpuSeconds = cpu?.total ?? null;
     const serverCores = serverCpuSeconds === null ? null : serverCpuSeconds / (wallUs / 1e6);
     const maxWorkerCores = Math.max(...workerCores);
     // CPU used by processes that are neither the server nor this generator (other work on a shared machine):
@@ -115,7 +117,14 @@ export class Session {
     };
     if (otherCores > 0.25) this.log(`WARNING other processes used ${round(otherCores, 2)} cores during this measurement`);
     if (loadgen.saturated) this.log(`WARNING load generator saturated: a worker used ${loadgen.maxWorkerCores} cores`);
-    return { wallMs: wallUs / 1000, serverCpuSeconds, serverCores: serverCores === null ? null : round(serverCores, 2), loadgen };
+    return {
+      wallMs: wallUs / 1000,
+      serverCpuSeconds,
+      serverUserSeconds: cpu?.user ?? null,
+      serverKernelSeconds: cpu?.kernel ?? null,
+      serverCores: serverCores === null ? null : round(serverCores, 2),
+      loadgen,
+    };
   }
 
   async settle(ms) {
@@ -125,6 +134,17 @@ export class Session {
   async stop() {
     await this.pool.stop();
   }
+}
+
+/** Server CPU between two cpuTimes() readings, in seconds: { user, kernel, total }. */
+export function cpuDelta(a, b) {
+  return { user: b.user - a.user, kernel: b.kernel - a.kernel, total: b.total - a.total };
+}
+
+/** CPU of a window per unit of work (`scale` 1e6 for µs, 1e3 for ms): { total, user, kernel }, or nulls. */
+export function cpuPer(window, units, scale) {
+  const per = (sec) => (sec === null || sec === undefined || !units ? null : round((sec * scale) / units, 3));
+  return { total: per(window.serverCpuSeconds), user: per(window.serverUserSeconds), kernel: per(window.serverKernelSeconds) };
 }
 
 function cpuOfThisProcess() {

@@ -101,7 +101,8 @@ function withTimeout(promise, ms) {
 }
 
 /** Open loop: messages leave on schedule whatever the replies do; the tick catches up if the loop was late. */
-async function fanout({ step, ratePerSec, durationMs, startAtUs, textBytes }) {
+/** `perSecond`: the step id gets the second of sending (`<step>.<k>`), so that each second has its own figures. */
+async function fanout({ step, ratePerSec, durationMs, startAtUs, textBytes, perSecond = false }) {
   const senders = members.filter((m) => m.sender && m.joined);
   const sentByRoom = {};
   if (senders.length === 0 || ratePerSec <= 0) return { sent: 0, sentByRoom, maxTickLagMs: 0 };
@@ -121,7 +122,9 @@ async function fanout({ step, ratePerSec, durationMs, startAtUs, textBytes }) {
       const due = Math.floor(((Math.min(now, endUs) - start) / 1e6) * ratePerSec);
       while (sent < due) {
         const m = senders[rr++ % senders.length];
-        m.client.send(m.room, `b|${step}|${Math.round(nowUs())}|${m.key}|${pad}`);
+        const at = nowUs();
+        const id = perSecond ? `${step}.${Math.floor((at - startAtUs) / 1e6)}` : step;
+        m.client.send(m.room, `b|${id}|${Math.round(at)}|${m.key}|${pad}`);
         sentByRoom[m.room] = (sentByRoom[m.room] ?? 0) + 1;
         sent++;
       }

@@ -1,48 +1,83 @@
 // The servers compared in one run, all on 127.0.0.1 in the bench's port range (5200-5299).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runChecked } from "./processes.mjs";
 
 const FULL_BACKEND_VARS = ["MYSQL_CONNECTION", "REDIS_CONNECTION", "KAFKA_BOOTSTRAP_SERVERS"];
 
+/** Where `dotnet publish` puts Fatechat for this machine's runs (git-ignored), with config.json beside it as in the image. */
+const publishDir = (repo) => path.join(repo, "bench/.publish/fatechat");
+
+/** The image's ENV lines (DockerfileServer) and what its base image sets; PORT and the port variable are ours. */
+function imageEnvironment(port) {
+  return {
+    PORT: String(port),
+    ASPNETCORE_HTTP_PORTS: String(port),
+    Logging__Console__FormatterName: "json",
+    DOTNET_GCgen0size: "0x100000",
+    DOTNET_CLI_TELEMETRY_OPTOUT: "1",
+    DOTNET_RUNNING_IN_CONTAINER: "true",
+  };
+}
+
+/**
+ * Variables the caller's shell may hold that the image does not set: they would change what is measured (another
+ * environment, log level, GC or JIT setting), so the server does not inherit them.
+ */
+const notInherited = (name) => /^(ASPNETCORE_|DOTNET_|COMPlus_|FATECHAT__|Logging__)/i.test(name);
+
+let published = false;
+
 function fatechat(name, port, extraEnv) {
   return {
     name,
     port,
     client: "sio",
-    build: (repo) =>
-      runChecked("dotnet", ["build", "-c", "Release", "--nologo", "-v", "q", "Fatechat.Server/Fatechat.Server.csproj"], { cwd: repo, timeoutMs: 600_000 }),
-    // The built dll, not `dotnet run`: the PID we start must be the server itself, for /proc readings.
-    start: (repo) => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), `fatechat-bench-${name}-`));
-      return {
-        cmd: "dotnet",
-        args: [path.join(repo, "Fatechat.Server/bin/Release/net10.0/Fatechat.Server.dll")],
-        cwd: repo,
-        env: {
-          PORT: String(port),
-          ASPNETCORE_URLS: `http://127.0.0.1:${port}`,
-          ASPNETCORE_ENVIRONMENT: "Production",
-          DOTNET_ENVIRONMENT: "Production",
-          JWT_SECRET: randomBytes(48).toString("base64"),
-          FATECHAT__Server__Host: "127.0.0.1",
-          FATECHAT__Server__DataFolder: dataDir,
-          Logging__LogLevel__Default: "Warning",
-          // Every load client is 127.0.0.1 and senders go faster than a person: the per-address and socket limits are off.
-          FATECHAT__RateLimits__LoginPerIp__PermitLimit: "0",
-          FATECHAT__RateLimits__RegisterPerIp__PermitLimit: "0",
-          FATECHAT__RateLimits__SocketMessages__PerSecond: "0",
-          FATECHAT__RateLimits__SocketOtherEvents__PerSecond: "0",
-          // As DockerfileServer and launchSettings.json set it: the GC knob has no runtimeconfig name.
-          DOTNET_GCgen0size: "0x100000",
-          ...extraEnv,
-        },
-        readyPath: "/socket.io/?EIO=4&transport=polling",
-      };
+    // As DockerfileServer builds it: the published Release output, the shipped config.json and static/ beside it.
+    build: (repo) => {
+      if (published) return;
+      const dir = publishDir(repo);
+      rmSync(dir, { recursive: true, force: true });
+      runChecked("dotnet", ["publish", "Fatechat.Server/Fatechat.Server.csproj", "-c", "Release", "-o", dir, "--nologo", "-v", "q", "-p:UseAppHost=false"], { cwd: repo, timeoutMs: 600_000 });
+      cpSync(path.join(repo, "config.json"), path.join(dir, "config.json"));
+      cpSync(path.join(repo, "static"), path.join(dir, "static"), { recursive: true });
+      published = true;
     },
+    // `dotnet Fatechat.Server.dll` in the publish folder, as the image's ENTRYPOINT: the PID we start is the
+    // server itself, for /proc readings. `dataDir` persists across the fresh processes of one run (a restart keeps
+    // the database), so users registered by an earlier process are reused.
+    start: (repo, { dataDir }) => ({
+      cmd: "dotnet",
+      args: ["Fatechat.Server.dll"],
+      cwd: publishDir(repo),
+      env: {
+        ...Object.fromEntries(Object.keys(process.env).filter(notInherited).map((k) => [k, null])),
+        ...imageEnvironment(port),
+        JWT_SECRET: jwtSecret,
+        // The image listens on every interface; the bench keeps to loopback on a shared machine.
+        FATECHAT__Server__Host: "127.0.0.1",
+        FATECHAT__Server__DataFolder: dataDir,
+        // Every load client is 127.0.0.1 and senders go faster than a person: only the per-address and per-socket
+        // limits are off (docs/configuration.md, "Rate limits"); everything else is the shipped config.json.
+        FATECHAT__RateLimits__LoginPerIp__PermitLimit: "0",
+        FATECHAT__RateLimits__RegisterPerIp__PermitLimit: "0",
+        FATECHAT__RateLimits__SocketMessages__PerSecond: "0",
+        FATECHAT__RateLimits__SocketOtherEvents__PerSecond: "0",
+        ...extraEnv,
+      },
+      readyPath: "/socket.io/?EIO=4&transport=polling",
+    }),
   };
+}
+
+// One secret per bench run: tokens registered by one server process stay valid for the next one on the same data.
+const jwtSecret = randomBytes(48).toString("base64");
+
+/** A data folder for one server in one run, shared by the fresh processes the run starts for it. */
+export function newDataDir(name) {
+  return mkdtempSync(path.join(tmpdir(), `fatechat-bench-${name}-`));
 }
 
 export function serverCatalogue() {

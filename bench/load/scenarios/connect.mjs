@@ -4,7 +4,7 @@
 // process — JIT compilation, thread stacks, pools and heaps growing to their working size — are not counted as
 // the cost of a connection; every server gets the same round.
 import { sleep } from "../clock.mjs";
-import { round } from "../session.mjs";
+import { cpuPer, round } from "../session.mjs";
 
 export async function connect(session) {
   const o = session.opts;
@@ -21,6 +21,7 @@ export async function connect(session) {
   const rssAfter = session.server.rss();
   await session.closeClients();
   const perConnection = rssBefore !== null && setup.connected > 0 ? (rssAfter - rssBefore) / setup.connected : null;
+  const perConnect = cpuPer(window, setup.connected, 1e3);
   return {
     clients: o.clients,
     warmupClients: o.warmupClients,
@@ -38,7 +39,9 @@ export async function connect(session) {
     serverRssAfterMB: rssAfter === null ? null : round(rssAfter / 2 ** 20, 1),
     serverKBPerConnection: perConnection === null ? null : round(perConnection / 1024, 2),
     serverCores: window.serverCores,
-    serverCpuMsPerConnect: window.serverCpuSeconds === null || setup.connected === 0 ? null : round((window.serverCpuSeconds * 1000) / setup.connected, 3),
+    serverCpuMsPerConnect: perConnect.total,
+    serverUserMsPerConnect: perConnect.user,
+    serverKernelMsPerConnect: perConnect.kernel,
     loadgen: window.loadgen,
     errors: setup.errors,
   };

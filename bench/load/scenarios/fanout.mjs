@@ -3,11 +3,11 @@
 // (and yields server CPU per delivery); `ramp` climbs until p99 ≥ 100 ms to find the highest sustained rate.
 import { nowUs, sleep } from "../clock.mjs";
 import { Histogram } from "../histogram.mjs";
-import { round } from "../session.mjs";
+import { cpuPer, round } from "../session.mjs";
 
 const P99_LIMIT_MS = 100;
 
-async function connectRooms(session) {
+export async function connectRooms(session) {
   const o = session.opts;
   const setup = await session.connectClients({
     clients: o.rooms * o.members,
@@ -54,6 +54,7 @@ export async function runStep(session, step, deliveriesPerSec, durationMs) {
   const disconnects = stats.reduce((a, s) => a + s.disconnects, 0) - disconnectsBefore;
   const latency = hist.summary();
   const achieved = received / activeSeconds;
+  const perDelivery = cpuPer(window, received, 1e6);
   const result = {
     targetDeliveriesPerSec: Math.round(deliveriesPerSec),
     deliveriesPerSec: Math.round(achieved),
@@ -64,7 +65,9 @@ export async function runStep(session, step, deliveriesPerSec, durationMs) {
     disconnects,
     latency,
     serverCores: window.serverCores,
-    serverCpuUsPerDelivery: window.serverCpuSeconds === null || received === 0 ? null : round((window.serverCpuSeconds * 1e6) / received, 2),
+    serverCpuUsPerDelivery: perDelivery.total,
+    serverUserUsPerDelivery: perDelivery.user,
+    serverKernelUsPerDelivery: perDelivery.kernel,
     maxSendTickLagMs: round(Math.max(...sends.map((s) => s.maxTickLagMs)), 1),
     loadgen: window.loadgen,
   };
@@ -76,7 +79,7 @@ export async function runStep(session, step, deliveriesPerSec, durationMs) {
   return result;
 }
 
-function perWorkerSenders(session) {
+export function perWorkerSenders(session) {
   const o = session.opts;
   const counts = session.pool.workers.map(() => 0);
   const clients = o.rooms * o.members;
@@ -105,6 +108,8 @@ async function drain(session, stepId, expected, maxMs) {
 export async function steady(session) {
   const o = session.opts;
   const setup = await connectRooms(session);
+  // As the issue's independent harness: a short lead-in at the same rate before the measured window.
+  if (o.leadInSeconds > 0) await runStep(session, "steady-lead-in", o.rate, o.leadInSeconds * 1000);
   const step = await runStep(session, "steady", o.rate, o.durationMs);
   await session.closeClients();
   return { setup: brief(setup), ...step };

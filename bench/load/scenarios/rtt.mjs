@@ -4,7 +4,7 @@ import { Histogram } from "../histogram.mjs";
 
 export async function rtt(session) {
   const o = session.opts;
-  const setup = await session.connectClients({ clients: 1, rooms: 1, sendersPerRoom: 1, transports: o.transports, userCount: 1 });
+  const setup = await session.connectClients({ clients: 1, rooms: 1, sendersPerRoom: 1, transports: o.transports });
   if (setup.joined !== 1) throw new Error(`rtt client did not join: ${JSON.stringify(setup.errors)}`);
   const warm = await session.pool.request(0, "rtt", { n: Math.min(200, o.count), timeoutMs: 10_000 }, 20_000);
   void warm;
