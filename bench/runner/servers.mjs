@@ -40,7 +40,9 @@ function fatechat(name, port, extraEnv) {
       if (published) return;
       const dir = publishDir(repo);
       rmSync(dir, { recursive: true, force: true });
-      runChecked("dotnet", ["publish", "Fatechat.Server/Fatechat.Server.csproj", "-c", "Release", "-o", dir, "--nologo", "-v", "q", "-p:UseAppHost=false"], { cwd: repo, timeoutMs: 600_000 });
+      // FATECHAT_BENCH_PUBLISH_ARGS adds publish options to compare builds (e.g. "-r linux-x64 -p:PublishReadyToRun=true").
+      const extra = (process.env.FATECHAT_BENCH_PUBLISH_ARGS ?? "").split(" ").filter(Boolean);
+      runChecked("dotnet", ["publish", "Fatechat.Server/Fatechat.Server.csproj", "-c", "Release", "-o", dir, "--nologo", "-v", "q", "-p:UseAppHost=false", ...extra], { cwd: repo, timeoutMs: 600_000 });
       cpSync(path.join(repo, "config.json"), path.join(dir, "config.json"));
       cpSync(path.join(repo, "static"), path.join(dir, "static"), { recursive: true });
       published = true;
