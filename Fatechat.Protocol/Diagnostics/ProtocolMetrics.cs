@@ -28,11 +28,9 @@ public static class ProtocolMetrics
     private static readonly Counter<long> Upgrades = Meter.CreateCounter<long>(
         "fatechat.engineio.upgrades", "{upgrade}", "Polling sessions upgraded to WebSocket");
 
-    private static readonly Counter<long> PacketsReceived = Meter.CreateCounter<long>(
-        "fatechat.engineio.packets.received", "{packet}", "Engine.IO packets received from clients, by transport");
-
-    private static readonly Counter<long> PacketsSent = Meter.CreateCounter<long>(
-        "fatechat.engineio.packets.sent", "{packet}", "Engine.IO packets queued for clients (pings and broadcasts included), by transport");
+    // Packets are counted once per packet and recipient, on the broadcast's path: plain interlocked counts, read when
+    // scraped, rather than a Counter<T>.Add per packet through the listener's aggregation.
+    private static long s_pollingReceived, s_websocketReceived, s_pollingSent, s_websocketSent;
 
     private static readonly Counter<long> EventsReceived = Meter.CreateCounter<long>(
         "fatechat.socketio.events.received", "{event}", "Socket.IO events received that had a handler");
@@ -45,6 +43,10 @@ public static class ProtocolMetrics
     {
         Meter.CreateObservableUpDownCounter("fatechat.engineio.connections", ObserveOpenConnections, "{connection}",
             "Engine.IO sessions open now, by transport");
+        Meter.CreateObservableCounter("fatechat.engineio.packets.received", () => ByTransport(ref s_pollingReceived, ref s_websocketReceived),
+            "{packet}", "Engine.IO packets received from clients, by transport");
+        Meter.CreateObservableCounter("fatechat.engineio.packets.sent", () => ByTransport(ref s_pollingSent, ref s_websocketSent),
+            "{packet}", "Engine.IO packets queued for clients (pings and broadcasts included), by transport");
     }
 
     internal static void ConnectionOpened(EngineConnection connection) => Opened.Add(1, Transport(connection.Transport));
@@ -54,9 +56,11 @@ public static class ProtocolMetrics
 
     internal static void Upgraded() => Upgrades.Add(1);
 
-    internal static void PacketReceived(string transport) => PacketsReceived.Add(1, Transport(transport));
+    internal static void PacketReceived(string transport) =>
+        Interlocked.Increment(ref transport == EngineConnection.PollingName ? ref s_pollingReceived : ref s_websocketReceived);
 
-    internal static void PacketSent(string transport) => PacketsSent.Add(1, Transport(transport));
+    internal static void PacketSent(string transport) =>
+        Interlocked.Increment(ref transport == EngineConnection.PollingName ? ref s_pollingSent : ref s_websocketSent);
 
     internal static void EventReceived() => EventsReceived.Add(1);
 
@@ -81,6 +85,12 @@ public static class ProtocolMetrics
     }
 
     private static KeyValuePair<string, object?> Transport(string transport) => new(TransportTag, transport);
+
+    private static Measurement<long>[] ByTransport(ref long polling, ref long websocket) =>
+    [
+        new(Volatile.Read(ref polling), Transport(EngineConnection.PollingName)),
+        new(Volatile.Read(ref websocket), Transport(EngineConnection.WebSocketName)),
+    ];
 
     /// <summary>
     /// Counted when read (a scrape every few seconds) rather than kept by +1/−1 on open, upgrade and close: a close
