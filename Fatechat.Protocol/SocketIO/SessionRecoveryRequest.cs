@@ -9,31 +9,10 @@ namespace Fatechat.Protocol.SocketIO;
 /// </summary>
 public sealed record SessionRecoveryRequest(string Pid, string? Offset)
 {
-    /// <summary>The request in a CONNECT auth payload; null when there is none, or its strings cannot become UTF-16.</summary>
     internal static SessionRecoveryRequest? From(JsonElement? auth) =>
         auth is { ValueKind: JsonValueKind.Object } payload
-        && payload.TryGetProperty("pid", out var pid) && TryGetString(pid, out string? pidText)
-            ? new SessionRecoveryRequest(pidText!,
-                payload.TryGetProperty("offset", out var offset) && TryGetString(offset, out string? offsetText) ? offsetText : null)
+        && payload.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.String
+            ? new SessionRecoveryRequest(pid.GetString()!,
+                payload.TryGetProperty("offset", out var offset) && offset.ValueKind == JsonValueKind.String ? offset.GetString() : null)
             : null;
-
-    /// <summary>A JSON string as UTF-16; false for other kinds and for a lone surrogate or invalid UTF-8, where GetString throws.</summary>
-    private static bool TryGetString(JsonElement element, out string? text)
-    {
-        text = null;
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        try
-        {
-            text = element.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
 }

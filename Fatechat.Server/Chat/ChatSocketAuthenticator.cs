@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Fatechat.Protocol.SocketIO;
-using Fatechat.Server.Api;
 using Fatechat.Server.Auth;
 
 namespace Fatechat.Server.Chat;
@@ -32,10 +31,8 @@ public sealed class ChatSocketAuthenticator(JwtTokenService tokens)
             && auth.TryGetProperty("token", out var token)
             && token.ValueKind == JsonValueKind.String)
         {
-            // A token that is not even text (a lone surrogate) is no token: the socket is refused as for a bad one.
-            var authCheck = JsonStrings.TryGet(token, out var text)
-                ? await tokens.CheckAsync(JwtTokenService.ExtractToken(text))
-                : TokenCheck.Refused("token is not valid text");
+            // The parser refused any string that is not valid UTF-16 (a lone surrogate) before this.
+            var authCheck = await tokens.CheckAsync(JwtTokenService.ExtractToken(token.GetString()));
             return authCheck.User is null && headerCheck is not null ? headerCheck : authCheck;
         }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Fatechat.Protocol.SocketIO;
-using Fatechat.Server.Api;
 using Fatechat.Server.Caching;
 using Fatechat.Server.Hosting;
 using Fatechat.Server.Messaging;
@@ -353,8 +352,7 @@ public sealed partial class ChatSocketEvents(
             case { ValueKind: JsonValueKind.Number } n when n.TryGetDouble(out var d) && !double.IsNaN(d):
                 value = (int)Math.Clamp(d, int.MinValue, int.MaxValue);
                 break;
-            case { ValueKind: JsonValueKind.String } s when JsonStrings.TryGet(s, out var text)
-                && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+            case { ValueKind: JsonValueKind.String } s when int.TryParse(s.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
                 value = parsed;
                 break;
             default:

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Fatechat.Server.Api;
 
 namespace Fatechat.Server.Chat;
 
@@ -27,7 +26,7 @@ public static class ClientMessageIdRules
             return null;
         }
 
-        if (!JsonStrings.TryGet(element, out var text) || text is not { Length: > 0 and <= MaxLength } id || !IsVisibleAscii(id))
+        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 and <= MaxLength } id || !IsVisibleAscii(id))
         {
             return Problem;
         }

@@ -167,7 +167,7 @@ public sealed class HostileChatInputTests
     /// Packets with an escaped lone surrogate (<c>\ud800</c>), which JavaScript can send and .NET cannot decode: the
     /// Socket.IO parser refuses every such string (<c>invalid string in payload</c>), so the connection closes with
     /// one Debug line, whichever value holds it — an event name, a room, a count, a client message id, a token, a
-    /// recovery request. (The app reads those values safely too, should a string ever get past the parser.)
+    /// recovery request: no handler ever reads such a string.
     /// </summary>
     [TestCase("421[\"\\ud800\",1]", TestName = "LoneSurrogateEventNameCostsOneDebugLine")]
     [TestCase("421[\"sendMessage\",{\"roomName\":\"\\ud800\",\"message\":\"hi\"}]", TestName = "LoneSurrogateRoomNameCostsOneDebugLine")]
