@@ -1,4 +1,5 @@
 using Fatechat.Server.Caching;
+using Fatechat.Server.Chat;
 using Fatechat.Server.Diagnostics;
 using Fatechat.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace Fatechat.Server.Messaging;
 /// <summary>
 /// The consumer side of the message path, as two independent loops so that delivery never waits for the database:
 /// <list type="bullet">
-/// <item>persistence (one node per message): store once, keyed by id, then append to the recent-message cache
+/// <item>persistence (one node per message, in batches): store once, keyed by id, then append to the recent-message cache
 /// (not when storage refused it as a second message with its sender's client message id).
 /// A store that still fails after a few quick retries throws to the bus, which decides what an unstored message
 /// becomes (see <see cref="IChatBus.ConsumeAsync"/>): Kafka reads it again and does not commit past it; the
@@ -31,34 +32,118 @@ public sealed partial class ChatMessagePipeline(
     private static readonly TimeSpan[] StoreRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        RunAsync(ChatBusSubscription.Persistence, PersistAsync, stoppingToken),
-        RunAsync(ChatBusSubscription.Delivery, DeliverOrLogAsync, stoppingToken));
+        RunAsync(ct => bus.ConsumeBatchesAsync(PersistAsync, ct), stoppingToken),
+        RunAsync(ct => bus.ConsumeAsync(ChatBusSubscription.Delivery, DeliverOrLogAsync, ct), stoppingToken));
 
-    private async Task RunAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken stoppingToken)
+    private static async Task RunAsync(Func<CancellationToken, Task> consume, CancellationToken stoppingToken)
     {
         try
         {
-            await bus.ConsumeAsync(subscription, handler, stoppingToken);
+            await consume(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    private async ValueTask PersistAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// In the batch's order: each run of room messages in one write, a private message on its own (they are few,
+    /// and each touches two conversations).
+    /// </summary>
+    private async ValueTask PersistAsync(IReadOnlyList<ChatBusEvent> batch, CancellationToken cancellationToken)
     {
-        switch (chatEvent)
+        var run = new List<ChatMessage>(batch.Count);
+        foreach (var chatEvent in batch)
         {
-            case RoomMessagePosted { Message: var message }:
-                // A retry stored under another id already is not this room's message: the cache must not list it.
-                if (await WithRetriesAsync(ct => messages.AddRoomMessageAsync(message, ct), message.Id, cancellationToken) != StoreOutcome.ClientMessageIdTaken)
-                {
-                    await cache.AddAsync(message, cancellationToken);
-                }
+            switch (chatEvent)
+            {
+                case RoomMessagePosted { Message: var message }:
+                    run.Add(message);
+                    break;
+                case PrivateMessagePosted { Message: var message }:
+                    await StoreRoomMessagesAsync(run, cancellationToken);
+                    run.Clear();
+                    Report(await WithRetriesAsync(ct => messages.AddPrivateMessageAsync(message, ct), message.Id, cancellationToken), message.Id);
+                    break;
+            }
+        }
 
+        await StoreRoomMessagesAsync(run, cancellationToken);
+    }
+
+    /// <summary>
+    /// One write for the run. Should it fail, each message gets a write of its own (with its retries), so that a
+    /// message the store refuses holds back only itself.
+    /// </summary>
+    private async Task StoreRoomMessagesAsync(List<ChatMessage> run, CancellationToken cancellationToken)
+    {
+        if (run.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<StoreOutcome> outcomes;
+        if (run.Count == 1)
+        {
+            outcomes = [await WithRetriesAsync(ct => messages.AddRoomMessageAsync(run[0], ct), run[0].Id, cancellationToken)];
+        }
+        else
+        {
+            try
+            {
+                outcomes = await messages.AddRoomMessagesAsync(run, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                ServerMetrics.BackendFailed(ServerMetrics.Backends.Storage);
+                LogBatchFailed(run.Count, e);
+                await StoreOneByOneAsync(run, cancellationToken);
+                return;
+            }
+        }
+
+        for (var i = 0; i < run.Count; i++)
+        {
+            Report(outcomes[i], run[i].Id);
+            // A retry stored under another id already is not this room's message: the cache must not list it.
+            if (outcomes[i] != StoreOutcome.ClientMessageIdTaken)
+            {
+                await cache.AddAsync(run[i], cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Every message of the run is tried; those that still fail are thrown to the bus together, after the others.</summary>
+    private async Task StoreOneByOneAsync(List<ChatMessage> run, CancellationToken cancellationToken)
+    {
+        var failures = new List<Exception>();
+        foreach (var message in run)
+        {
+            try
+            {
+                await StoreRoomMessagesAsync([message], cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures.Add(new InvalidOperationException($"Message {message.Id} was not stored", e));
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException($"{failures.Count} of a batch of {run.Count} messages were not stored", failures);
+        }
+    }
+
+    private void Report(StoreOutcome outcome, string messageId)
+    {
+        switch (outcome)
+        {
+            case StoreOutcome.AlreadyStored:
+                LogDuplicateIgnored(messageId);
                 break;
-            case PrivateMessagePosted { Message: var message }:
-                await WithRetriesAsync(ct => messages.AddPrivateMessageAsync(message, ct), message.Id, cancellationToken);
+            case StoreOutcome.ClientMessageIdTaken:
+                LogClientMessageIdTaken(messageId);
                 break;
         }
     }
@@ -134,18 +219,7 @@ public sealed partial class ChatMessagePipeline(
         {
             try
             {
-                var outcome = await store(cancellationToken);
-                switch (outcome)
-                {
-                    case StoreOutcome.AlreadyStored:
-                        LogDuplicateIgnored(messageId);
-                        break;
-                    case StoreOutcome.ClientMessageIdTaken:
-                        LogClientMessageIdTaken(messageId);
-                        break;
-                }
-
-                return outcome;
+                return await store(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -169,6 +243,9 @@ public sealed partial class ChatMessagePipeline(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Storing message {MessageId} failed (attempt {Attempt}); retrying")]
     private partial void LogStoreRetry(string messageId, int attempt, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Storing a batch of {Count} messages failed; storing them one by one")]
+    private partial void LogBatchFailed(int count, Exception exception);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Message {MessageId} was not stored: its sender already has a stored message with the same client message id (a retried send whose claim was lost)")]
     private partial void LogClientMessageIdTaken(string messageId);

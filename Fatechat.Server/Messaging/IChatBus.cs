@@ -30,4 +30,12 @@ public interface IChatBus
     string PositionScope { get; }
 
     Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The persistence subscription in batches, so that a store writes many messages at once: each call of
+    /// <paramref name="handler"/> gets, in order, up to <see cref="PersistenceBatch.MaxEvents"/> events that had
+    /// arrived. They count as consumed once it returns; when it throws, the whole batch is treated as
+    /// <see cref="ConsumeAsync"/> treats a single event.
+    /// </summary>
+    Task ConsumeBatchesAsync(Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken);
 }

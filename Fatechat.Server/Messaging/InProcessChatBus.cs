@@ -99,6 +99,62 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
         }
     }
 
+    /// <summary>
+    /// How long a batch waits after its first event for more: a busy node stores a burst in one transaction and wakes
+    /// its storage loop about a hundred times a second instead of once per message. Storage is off the delivery path,
+    /// so only readers of the stored history can notice the pause.
+    /// </summary>
+    internal static readonly TimeSpan PersistenceLinger = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Batches of the persistence channel. The handler's token never cancels: the channel holds messages whose senders
+    /// were told they were sent, so a stopping host ends only the wait for more, and what the channel still holds is
+    /// handed over before returning.
+    /// </summary>
+    public async Task ConsumeBatchesAsync(Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
+    {
+        var reader = _persistence.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                if (reader.Count < PersistenceBatch.MaxEvents)
+                {
+                    await Task.Delay(PersistenceLinger, cancellationToken);
+                }
+
+                await HandleBatchAsync(reader, handler);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            while (reader.Count > 0)
+            {
+                await HandleBatchAsync(reader, handler);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task HandleBatchAsync(ChannelReader<ChatBusEvent> reader, Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler)
+    {
+        var batch = new List<ChatBusEvent>(Math.Min(reader.Count, PersistenceBatch.MaxEvents));
+        while (batch.Count < PersistenceBatch.MaxEvents && reader.TryRead(out var chatEvent))
+        {
+            batch.Add(chatEvent);
+        }
+
+        try
+        {
+            await handler(batch, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(ChatBusSubscription.Persistence, $"a batch of {batch.Count} from {Describe(batch[0])}", e);
+        }
+    }
+
     private static string Describe(ChatBusEvent chatEvent) => chatEvent switch
     {
         RoomMessagePosted { Message: var m } => $"room message {m.Id}",

@@ -111,16 +111,23 @@ public sealed partial class KafkaChatBus : IChatBus, IDisposable
     /// <summary>Offsets of the messages topic are the same for every node.</summary>
     public string PositionScope => "k" + _codec.MessagesTopic;
 
-    public async Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
+    public async Task ConsumeBatchesAsync(Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
     {
         await _topics.EnsureTopicsAsync().WaitAsync(cancellationToken);
+        var consumer = new KafkaPersistenceConsumer(_configs, _codec, _loggers.CreateLogger<KafkaPersistenceConsumer>());
+        await Task.Factory.StartNew(() => consumer.Run(handler, cancellationToken), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public async Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
+    {
         if (subscription == ChatBusSubscription.Persistence)
         {
-            var consumer = new KafkaPersistenceConsumer(_configs, _codec, _loggers.CreateLogger<KafkaPersistenceConsumer>());
-            await Task.Factory.StartNew(() => consumer.Run(handler, cancellationToken), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await ConsumeBatchesAsync(PersistenceBatch.OneByOne(handler), cancellationToken);
             return;
         }
+
+        await _topics.EnsureTopicsAsync().WaitAsync(cancellationToken);
 
         lock (_lock)
         {

@@ -6,8 +6,8 @@ namespace Fatechat.Server.Messaging;
 
 /// <summary>
 /// One member of the persistence group shared by all nodes: blocks in <c>Consume</c> on its own thread and hands
-/// each record of the messages topic to the handler (the store and the cache append), one at a time.
-/// A record's offset is stored only after its handler returned, and stored offsets are committed in small batches:
+/// the records of the messages topic to the handler (the store and the cache append) in batches: what the client
+/// has fetched already, up to <see cref="PersistenceBatch.MaxEvents"/>, one batch at a time. A record's offset is stored only after its handler returned, and stored offsets are committed in small batches:
 /// when 100 are pending, every 200 ms, when the partition has nothing more to read, before a rebalance takes the
 /// partitions away, and on close. A crash can therefore replay the last records; the writes are keyed by message
 /// id, so a replay stores nothing twice.
@@ -22,7 +22,7 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
     private int _pending;
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled (then commits and leaves the group) or a fatal client error.</summary>
-    public void Run(Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken stop)
+    public void Run(Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler, CancellationToken stop)
     {
         var clientLog = new KafkaClientLog(logger);
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(configs.Persistence())
@@ -42,42 +42,41 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
         try
         {
             var failures = 0;
+            var records = new List<ConsumeResult<Ignore, byte[]>>(PersistenceBatch.MaxEvents);
             while (true)
             {
                 stop.ThrowIfCancellationRequested();
-                ConsumeResult<Ignore, byte[]>? result;
-                try
-                {
-                    // With offsets waiting to be committed, look without blocking: nothing more to read commits them.
-                    result = _pending == 0 ? consumer.Consume(stop) : consumer.Consume(TimeSpan.Zero);
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    ServerMetrics.BackendFailed(ServerMetrics.Backends.Kafka);
-                    LogConsumeFailed(codec.MessagesTopic, e.Error.Code, e.Error.Reason);
-                    continue;
-                }
-
-                if (result is null)
+                records.Clear();
+                // With offsets waiting to be committed, look without blocking: nothing more to read commits them.
+                if (!TryConsume(consumer, _pending == 0 ? null : TimeSpan.Zero, stop, records))
                 {
                     Commit(consumer);
                     continue;
                 }
 
-                if (KafkaRecordCodec.TryDecode(result.Message.Value) is not { } chatEvent)
+                // Then whatever the client has fetched already, without waiting for more.
+                while (records.Count < PersistenceBatch.MaxEvents && TryConsume(consumer, TimeSpan.Zero, stop, records))
                 {
-                    LogUnreadableRecord(result.TopicPartitionOffset.ToString());
                 }
-                else if (!TryHandle(handler, chatEvent, result, stop))
+
+                if (!TryHandle(handler, records, stop))
                 {
-                    // Not stored: read the same record again after a pause rather than skip past it.
-                    consumer.Seek(result.TopicPartitionOffset);
+                    // Not stored: read the same records again after a pause rather than skip past them.
+                    foreach (var first in records.GroupBy(r => r.TopicPartition).Select(p => p.MinBy(r => r.Offset.Value)!))
+                    {
+                        consumer.Seek(first.TopicPartitionOffset);
+                    }
+
                     stop.WaitHandle.WaitOne(RetryDelays[Math.Min(failures++, RetryDelays.Length - 1)]);
                     continue;
                 }
 
                 failures = 0;
-                StoreOffset(consumer, result);
+                foreach (var record in records)
+                {
+                    StoreOffset(consumer, record);
+                }
+
                 if (_pending >= CommitBatch || _sinceCommit.Elapsed >= CommitInterval)
                 {
                     Commit(consumer);
@@ -94,13 +93,53 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
         }
     }
 
-    private bool TryHandle(Func<ChatBusEvent, CancellationToken, ValueTask> handler, ChatBusEvent chatEvent,
-        ConsumeResult<Ignore, byte[]> result, CancellationToken stop)
+    /// <summary>Adds the next record to <paramref name="records"/>; false when none came (null timeout: blocks until one does).</summary>
+    private bool TryConsume(IConsumer<Ignore, byte[]> consumer, TimeSpan? timeout, CancellationToken stop, List<ConsumeResult<Ignore, byte[]>> records)
     {
         try
         {
-            // This thread is the consumer's own, so waiting here keeps one record in flight per node.
-            var handled = handler(chatEvent, stop);
+            var result = timeout is { } wait ? consumer.Consume(wait) : consumer.Consume(stop);
+            if (result is null)
+            {
+                return false;
+            }
+
+            records.Add(result);
+            return true;
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            ServerMetrics.BackendFailed(ServerMetrics.Backends.Kafka);
+            LogConsumeFailed(codec.MessagesTopic, e.Error.Code, e.Error.Reason);
+            return false;
+        }
+    }
+
+    private bool TryHandle(Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler,
+        List<ConsumeResult<Ignore, byte[]>> records, CancellationToken stop)
+    {
+        var batch = new List<ChatBusEvent>(records.Count);
+        foreach (var record in records)
+        {
+            if (KafkaRecordCodec.TryDecode(record.Message.Value) is { } chatEvent)
+            {
+                batch.Add(chatEvent);
+            }
+            else
+            {
+                LogUnreadableRecord(record.TopicPartitionOffset.ToString());
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            // This thread is the consumer's own, so waiting here keeps one batch in flight per node.
+            var handled = handler(batch, stop);
             if (!handled.IsCompletedSuccessfully)
             {
                 handled.AsTask().GetAwaiter().GetResult();
@@ -110,7 +149,7 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            LogHandlerFailed(result.TopicPartitionOffset.ToString(), e);
+            LogHandlerFailed(records[0].TopicPartitionOffset.ToString(), records.Count, e);
             return false;
         }
     }
@@ -154,8 +193,8 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
     [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Kafka consume from {Topic} failed ({Code}: {Reason}); consuming goes on")]
     private partial void LogConsumeFailed(string topic, ErrorCode code, string reason);
 
-    [LoggerMessage(EventId = 3112, Level = LogLevel.Error, Message = "Storing the record at {Position} failed; it will be read again")]
-    private partial void LogHandlerFailed(string position, Exception exception);
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Error, Message = "Storing the records from {Position} ({Count} in the batch) failed; they will be read again")]
+    private partial void LogHandlerFailed(string position, int count, Exception exception);
 
     [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Skipped the record at {Position}: not a Fatechat bus event")]
     private partial void LogUnreadableRecord(string position);

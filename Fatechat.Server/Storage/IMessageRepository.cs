@@ -12,6 +12,22 @@ public interface IMessageRepository
 {
     Task<StoreOutcome> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds <paramref name="batch"/> in order, as <see cref="AddRoomMessageAsync"/> would one by one, and returns each
+    /// message's outcome at its index. When it throws, part of the batch may be stored already; adding it again stores
+    /// nothing twice. The default adds them one at a time; a store that can write many rows in one transaction does so.
+    /// </summary>
+    async Task<IReadOnlyList<StoreOutcome>> AddRoomMessagesAsync(IReadOnlyList<ChatMessage> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new StoreOutcome[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            outcomes[i] = await AddRoomMessageAsync(batch[i], cancellationToken);
+        }
+
+        return outcomes;
+    }
+
     /// <summary>Newest first; only ids below <paramref name="beforeId"/> when it is given.</summary>
     Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken);
 

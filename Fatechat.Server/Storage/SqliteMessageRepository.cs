@@ -20,6 +20,8 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
         VALUES (@SenderMail, @ClientMessageId, @Id, @CreatedAt)
         """;
 
+    private const string DeleteRoomMessage = "DELETE FROM messages WHERE id = @Id";
+
     private const string SelectRoomMessages = """
         SELECT id AS Id, room_name AS RoomName, message_text AS Text, sender_mail AS SenderMail,
                is_event AS IsEvent, created_at AS CreatedAt
@@ -84,6 +86,66 @@ public sealed class SqliteMessageRepository(SqliteDatabase database) : IMessageR
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// One transaction for the whole batch, each statement compiled once: the file is written and locked once per batch
+    /// instead of once per message. A message whose client id its sender already used is taken out again in the same
+    /// transaction, as <see cref="AddRoomMessageAsync"/> rolls it back.
+    /// </summary>
+    public async Task<IReadOnlyList<StoreOutcome>> AddRoomMessagesAsync(IReadOnlyList<ChatMessage> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new StoreOutcome[batch.Count];
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        using var insertMessage = BatchCommand(connection, transaction, InsertRoomMessage, "@Id", "@RoomName", "@Text", "@SenderMail", "@IsEvent", "@CreatedAt");
+        using var insertClientId = BatchCommand(connection, transaction, InsertClientMessageId, "@SenderMail", "@ClientMessageId", "@Id", "@CreatedAt");
+        using var removeMessage = BatchCommand(connection, transaction, DeleteRoomMessage, "@Id");
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var message = batch[i];
+            var createdAt = SqliteDatabase.ToUnixMs(message.CreatedAt);
+            if (Run(insertMessage, message.Id, message.RoomName, message.Text, message.SenderMail, message.IsEvent ? 1 : 0, createdAt) == 0)
+            {
+                outcomes[i] = StoreOutcome.AlreadyStored;
+            }
+            else if (message.ClientMessageId is { } clientMessageId && Run(insertClientId, message.SenderMail, clientMessageId, message.Id, createdAt) == 0)
+            {
+                Run(removeMessage, message.Id);
+                outcomes[i] = StoreOutcome.ClientMessageIdTaken;
+            }
+            else
+            {
+                outcomes[i] = StoreOutcome.Stored;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    private static SqliteCommand BatchCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameterNames)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs a <see cref="BatchCommand"/> with these values for its parameters, in their order; the rows it changed.</summary>
+    private static int Run(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        return command.ExecuteNonQuery();
     }
 
     public async Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken)

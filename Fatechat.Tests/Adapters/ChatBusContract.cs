@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Fatechat.Tests.Support;
 using Fatechat.Server.Messaging;
 
 namespace Fatechat.Tests.Adapters;
@@ -110,6 +111,37 @@ public abstract class ChatBusContract
 
         await stopPersistence.CancelAsync();
         await stopDelivery.CancelAsync();
+    }
+
+    /// <summary>A burst reaches the store in batches: every message once, in publish order, none bigger than the bound.</summary>
+    [Test]
+    public async Task PersistenceBatchesHoldABurstOnceInPublishOrder()
+    {
+        var bus = await CreateBusAsync();
+        var batches = new System.Collections.Concurrent.ConcurrentQueue<IReadOnlyList<ChatBusEvent>>();
+        using var stop = new CancellationTokenSource();
+        var consuming = bus.ConsumeBatchesAsync((batch, _) =>
+        {
+            batches.Enqueue(batch.ToList());
+            return ValueTask.CompletedTask;
+        }, stop.Token);
+        var room = AdapterTestData.RoomName();
+        var published = Enumerable.Range(0, 600).Select(i => new RoomMessagePosted(AdapterTestData.Message(room, $"b{i}"))).ToList();
+        await Task.WhenAll(published.Select(e => bus.PublishAsync(e, CancellationToken.None).AsTask()));
+
+        await AsyncTimeout.UntilAsync(() => batches.Sum(b => b.Count) >= published.Count, "the burst is consumed", Timeout);
+        await stop.CancelAsync();
+        try
+        {
+            await consuming;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.That(batches.SelectMany(b => b), Is.EqualTo(published), "each message once, in order");
+        Assert.That(batches.Max(b => b.Count), Is.LessThanOrEqualTo(PersistenceBatch.MaxEvents));
+        Assert.That(batches.Count, Is.LessThan(published.Count / 2), $"a burst comes in batches, not one by one ({batches.Count} batches)");
     }
 
     [Test]

@@ -169,6 +169,8 @@ public sealed class ChatMessagePipelineTests
         var next = AdapterTestData.Message(room, "after the outage");
 
         await bus.PublishAsync(new RoomMessagePosted(lost), CancellationToken.None);
+        // After the first write began, so that the two are not one batch.
+        await WaitUntilAsync(() => Task.FromResult(messages.Writes.Contains(lost.Id)));
         await bus.PublishAsync(new RoomMessagePosted(next), CancellationToken.None);
 
         await WaitUntilAsync(() => Task.FromResult(delivery.RoomMessages.Count == 2));
@@ -178,5 +180,81 @@ public sealed class ChatMessagePipelineTests
         Assert.That(messages.Writes, Is.EqualTo(Enumerable.Repeat(lost.Id, 4).Append(next.Id)), "the in-process bus does not read a dropped message again");
         Assert.That((await _messages.GetRoomMessagesAsync(room, null, 10, CancellationToken.None)).Select(m => m.Id), Is.EqualTo(new[] { next.Id }));
         Assert.That(logs.Errors.Select(e => e.Message), Has.One.Matches<string>(m => m.Contains(lost.Id) && m.Contains("dropped")), "the drop is logged with the message id");
+    }
+
+    [Test]
+    public async Task AMessageTheStoreRefusesInABatchHoldsBackOnlyItself()
+    {
+        using var logs = new CapturedLogs();
+        using var loggers = new LoggerFactory([logs]);
+        var bus = new InProcessChatBus(loggers.CreateLogger<InProcessChatBus>());
+        var room = AdapterTestData.RoomName();
+        var burst = Enumerable.Range(0, 12).Select(i => AdapterTestData.Message(room, $"burst {i}")).ToList();
+        var messages = new RefusingMessageRepository(_messages, refused: burst[4].Id);
+        var delivery = new RecordingDelivery();
+        using var pipeline = new ChatMessagePipeline(bus, messages, _cache, _presence, delivery, new Fatechat.Server.Chat.Recovery.DeliveryLog(bus, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Fatechat.Server.Options.SocketIOSettings()), loggers.CreateLogger<ChatMessagePipeline>());
+        await pipeline.StartAsync(CancellationToken.None);
+
+        foreach (var message in burst)
+        {
+            await bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+        }
+
+        var others = burst.Where((_, i) => i != 4).Select(m => m.Id).ToList();
+        await WaitUntilAsync(async () => (await _messages.GetRoomMessagesAsync(room, null, 20, CancellationToken.None)).Count == others.Count);
+        await WaitUntilAsync(() => Task.FromResult(logs.Errors.Any(e => e.Message.Contains("dropped"))));
+        await pipeline.StopAsync(CancellationToken.None);
+        Assert.That(messages.BatchWrites, Is.GreaterThan(0), "the burst was written as a batch first");
+        Assert.That((await _messages.GetRoomMessagesAsync(room, null, 20, CancellationToken.None)).Select(m => m.Id), Is.EquivalentTo(others));
+        Assert.That((await _cache.GetLatestAsync(room, 20, CancellationToken.None)).Select(m => m.Id), Is.EquivalentTo(others), "cached once stored");
+        Assert.That(delivery.RoomMessages, Is.EqualTo(burst), "all delivered, in order");
+    }
+
+    [Test]
+    public async Task StoppingTheInProcessPipelineStoresWhatItsSendersWereTold()
+    {
+        var room = AdapterTestData.RoomName();
+        var sent = Enumerable.Range(0, 30).Select(i => AdapterTestData.Message(room, $"just before the stop {i}")).ToList();
+        var first = AdapterTestData.Message(room, "the pipeline runs");
+        await _bus.PublishAsync(new RoomMessagePosted(first), CancellationToken.None);
+        await WaitUntilAsync(async () => (await _messages.GetRoomMessagesAsync(room, null, 1, CancellationToken.None)).Count == 1);
+        foreach (var message in sent)
+        {
+            await _bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+        }
+
+        await _pipeline.StopAsync(CancellationToken.None);
+
+        Assert.That((await _messages.GetRoomMessagesAsync(room, null, 50, CancellationToken.None)).Select(m => m.Id), Is.EquivalentTo(sent.Append(first).Select(m => m.Id)));
+    }
+
+    /// <summary>A real store that refuses one message id, as it would a row it cannot take; counts the batch writes asked for.</summary>
+    private sealed class RefusingMessageRepository(IMessageRepository inner, string refused) : IMessageRepository
+    {
+        private int _batchWrites;
+
+        public int BatchWrites => Volatile.Read(ref _batchWrites);
+
+        public Task<StoreOutcome> AddRoomMessageAsync(ChatMessage message, CancellationToken cancellationToken) =>
+            message.Id == refused ? throw new InvalidOperationException($"Simulated refusal of {message.Id}") : inner.AddRoomMessageAsync(message, cancellationToken);
+
+        public Task<IReadOnlyList<StoreOutcome>> AddRoomMessagesAsync(IReadOnlyList<ChatMessage> batch, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _batchWrites);
+            return batch.Any(m => m.Id == refused)
+                ? throw new InvalidOperationException("Simulated refusal of the batch")
+                : inner.AddRoomMessagesAsync(batch, cancellationToken);
+        }
+
+        public Task<StoreOutcome> AddPrivateMessageAsync(PrivateMessage message, CancellationToken cancellationToken) => inner.AddPrivateMessageAsync(message, cancellationToken);
+
+        public Task<IReadOnlyList<ChatMessage>> GetRoomMessagesAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken) =>
+            inner.GetRoomMessagesAsync(roomName, beforeId, limit, cancellationToken);
+
+        public Task<IReadOnlyList<PrivateMessage>> GetConversationAsync(string userA, string userB, string? beforeId, int limit, CancellationToken cancellationToken) =>
+            inner.GetConversationAsync(userA, userB, beforeId, limit, cancellationToken);
+
+        public Task<IReadOnlyList<PrivateMessage>> ListConversationsAsync(string user, int limit, CancellationToken cancellationToken) =>
+            inner.ListConversationsAsync(user, limit, cancellationToken);
     }
 }

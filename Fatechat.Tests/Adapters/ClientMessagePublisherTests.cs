@@ -265,6 +265,9 @@ public sealed class ClientMessagePublisherTests
         public Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken) =>
             Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
 
+        public Task ConsumeBatchesAsync(Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken) =>
+            Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+
         private static TaskCompletionSource CompletedGate()
         {
             var gate = new TaskCompletionSource();

@@ -191,4 +191,30 @@ public abstract class MessageRepositoryContract
         Assert.That(await Messages.ListConversationsAsync(alice, 10, CancellationToken.None), Has.Count.EqualTo(1).And.All.Property("Id").EqualTo(bobPrivate.Id),
             "the refused private message did not touch the conversation list");
     }
+
+    [Test]
+    public async Task ABatchStoresInOrderAndReportsEachMessagesOutcome()
+    {
+        var room = AdapterTestData.RoomName();
+        var alice = AdapterTestData.Email("alice");
+        var earlier = AdapterTestData.Message(room, "stored before the batch");
+        Assert.That(await Messages.AddRoomMessageAsync(earlier, CancellationToken.None), Is.EqualTo(StoreOutcome.Stored));
+        var plain = Enumerable.Range(0, 40).Select(i => AdapterTestData.Message(room, $"batch {i}", isEvent: i == 7)).ToList();
+        var withId = AdapterTestData.Message(room, "with a client id", sender: alice) with { ClientMessageId = "c-batch" };
+        var retry = AdapterTestData.Message(room, "with a client id", sender: alice) with { ClientMessageId = "c-batch" };
+        var batch = plain.Take(20).Append(earlier).Append(withId).Append(retry).Concat(plain.Skip(20)).Append(plain[3]).ToList();
+
+        var outcomes = await Messages.AddRoomMessagesAsync(batch, CancellationToken.None);
+
+        var expected = batch.Select((m, i) => m == earlier || (m == plain[3] && i == batch.Count - 1) ? StoreOutcome.AlreadyStored
+            : m == retry ? StoreOutcome.ClientMessageIdTaken
+            : StoreOutcome.Stored);
+        Assert.That(outcomes, Is.EqualTo(expected));
+        var stored = await Messages.GetRoomMessagesAsync(room, null, 100, CancellationToken.None);
+        Assert.That(stored.Select(m => m.Id), Is.EquivalentTo(plain.Append(earlier).Append(withId).Select(m => m.Id)), "the refused retry left no row behind");
+        Assert.That(stored.Single(m => m.Id == plain[7].Id), Is.EqualTo(plain[7]), "read back unchanged");
+        Assert.That(await Messages.AddRoomMessagesAsync(batch, CancellationToken.None),
+            Is.EqualTo(batch.Select(m => m == retry ? StoreOutcome.ClientMessageIdTaken : StoreOutcome.AlreadyStored)), "the whole batch again: nothing twice");
+        Assert.That(await Messages.AddRoomMessagesAsync([], CancellationToken.None), Is.Empty);
+    }
 }

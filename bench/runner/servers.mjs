@@ -30,6 +30,16 @@ const notInherited = (name) => /^(ASPNETCORE_|DOTNET_|COMPlus_|FATECHAT__|Loggin
 
 let published = false;
 
+/** FATECHAT_BENCH_ENV: space-separated NAME=value pairs given to Fatechat on top of the image's environment. */
+function benchEnvironment() {
+  const pairs = (process.env.FATECHAT_BENCH_ENV ?? "").split(" ").filter(Boolean);
+  return Object.fromEntries(pairs.map((pair) => {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`FATECHAT_BENCH_ENV: '${pair}' is not NAME=value`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  }));
+}
+
 function fatechat(name, port, extraEnv) {
   return {
     name,
@@ -68,6 +78,8 @@ function fatechat(name, port, extraEnv) {
         FATECHAT__RateLimits__SocketMessages__PerSecond: "0",
         FATECHAT__RateLimits__SocketOtherEvents__PerSecond: "0",
         ...extraEnv,
+        // FATECHAT_BENCH_ENV="NAME=value ..." adds variables to compare settings (e.g. a DOTNET_ runtime knob).
+        ...benchEnvironment(),
       },
       readyPath: "/socket.io/?EIO=4&transport=polling",
     }),
