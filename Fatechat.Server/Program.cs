@@ -5,6 +5,7 @@ WebApplication app;
 try
 {
     app = Fatechat.Server.FatechatApp.Build(args, builder => builder.Logging.HoldBackStartupErrors());
+    InlineCompletions.Apply(app.Configuration);
     app.Start();
     StartupFailure.Started();
 }

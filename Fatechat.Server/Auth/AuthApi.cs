@@ -45,7 +45,7 @@ internal static class AuthApi
         }
 
         var email = body.NormalizedEmail;
-        var account = await users.TryCreateAsync(email, hasher.Hash(body.Password!), time.UtcNowMilliseconds(), cancellationToken);
+        var account = await users.TryCreateAsync(email, await hasher.HashAsync(body.Password!), time.UtcNowMilliseconds(), cancellationToken);
         if (account is null)
         {
             return TypedResults.Conflict(new ErrorResponse("Email already registered"));
@@ -75,7 +75,7 @@ internal static class AuthApi
         }
 
         var account = await users.FindByEmailAsync(email, cancellationToken);
-        if (!hasher.Verify(body.Password, account?.PasswordHash) || account is null)
+        if (!await hasher.VerifyAsync(body.Password, account?.PasswordHash) || account is null)
         {
             limits.LoginFailed(email, account is null ? "no such account" : "wrong password", context);
             return TypedResults.Json(new ErrorResponse("Invalid credentials"), statusCode: StatusCodes.Status401Unauthorized);

@@ -24,4 +24,11 @@ public sealed class FatechatOptions
     /// <c>X-Forwarded-For</c> names the client. Empty trusts nobody: the peer's own address is the client's.
     /// </summary>
     public string TrustedProxies { get; set; } = "";
+
+    /// <summary>
+    /// Handle each connection's bytes on the I/O thread that received them (Kestrel's inline scheduling), as Node's
+    /// event loop does: a message is read, handled and fanned out without a hand-off to the thread pool. Work that
+    /// takes long (password hashing, the persistence loop) runs on the pool instead.
+    /// </summary>
+    public bool InlineIO { get; set; } = true;
 }

@@ -61,6 +61,15 @@ public sealed class ConfigurationTests
         Assert.That(exception!.Message, Does.Contain("Expiry"));
     }
 
+    [TestCase(null, true, Description = "the shipped default")]
+    [TestCase("false", false)]
+    public async Task InlineIOSetsKestrelsInlineScheduling(string? setting, bool inline)
+    {
+        await using var server = await FatechatTestServer.StartAsync(setting is null ? [] : [$"--Fatechat:Server:InlineIO={setting}"]);
+        var transport = server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
+        Assert.That(transport.UnsafePreferInlineScheduling, Is.EqualTo(inline));
+    }
+
     [Test]
     public void SecretShorterThan32BytesRefusesToStart()
     {
