@@ -1,4 +1,5 @@
 using Fatechat.Server.Caching;
+using Fatechat.Server.Messaging;
 using Fatechat.Server.Options;
 using Fatechat.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -7,9 +8,10 @@ namespace Fatechat.Server.Chat;
 
 /// <summary>
 /// A room's newest messages: from the recent-message cache when it holds enough, else from the repository,
-/// which then warms the cache (after a restart, or when Redis lost the list).
+/// which then warms the cache (after a restart, or when Redis lost the list). Each read first lets the store catch up
+/// with what this node has published, so the history holds what its sockets were sent.
 /// </summary>
-public sealed class RoomHistory(IRecentMessageCache cache, IMessageRepository messages, IOptions<ChatOptions> options)
+public sealed class RoomHistory(IChatBus bus, IRecentMessageCache cache, IMessageRepository messages, IOptions<ChatOptions> options)
 {
     private readonly int _cap = options.Value.RecentMessagesCap;
 
@@ -22,6 +24,7 @@ public sealed class RoomHistory(IRecentMessageCache cache, IMessageRepository me
             return [];
         }
 
+        await bus.WaitForStorageAsync(cancellationToken);
         var cached = await cache.GetLatestAsync(roomName, count, cancellationToken);
         if (cached.Count >= count)
         {
@@ -40,8 +43,14 @@ public sealed class RoomHistory(IRecentMessageCache cache, IMessageRepository me
     }
 
     /// <summary>An older page, straight from the repository (the cache holds only the newest).</summary>
-    public Task<IReadOnlyList<ChatMessage>> GetPageAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken) =>
-        beforeId is null && limit <= _cap
-            ? GetLatestAsync(roomName, limit, cancellationToken)
-            : messages.GetRoomMessagesAsync(roomName, beforeId, limit, cancellationToken);
+    public async Task<IReadOnlyList<ChatMessage>> GetPageAsync(string roomName, string? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        if (beforeId is null && limit <= _cap)
+        {
+            return await GetLatestAsync(roomName, limit, cancellationToken);
+        }
+
+        await bus.WaitForStorageAsync(cancellationToken);
+        return await messages.GetRoomMessagesAsync(roomName, beforeId, limit, cancellationToken);
+    }
 }

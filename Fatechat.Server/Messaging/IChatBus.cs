@@ -17,18 +17,18 @@ public interface IChatBus
     ValueTask PublishAsync(ChatBusEvent chatEvent, CancellationToken cancellationToken);
 
     /// <summary>
+    /// What <see cref="ChatBusEvent.Position"/>s are relative to: the same string on every node that shares this log
+    /// (the Kafka topic), a new one for each in-process bus (its log ends with the process).
+    /// </summary>
+    string PositionScope { get; }
+
+    /// <summary>
     /// Calls <paramref name="handler"/> for each event of the subscription, one at a time, until cancelled. An event
     /// counts as consumed (its offset committed) only after the handler returns. A persistence handler that throws
     /// leaves its event unconsumed: Kafka reads the same record again after a pause and commits nothing past it; the
     /// in-process bus, which keeps nothing across a restart, logs and drops it. Delivery handlers catch their own
     /// errors (<see cref="ChatMessagePipeline"/>).
     /// </summary>
-    /// <summary>
-    /// What <see cref="ChatBusEvent.Position"/>s are relative to: the same string on every node that shares this log
-    /// (the Kafka topic), a new one for each in-process bus (its log ends with the process).
-    /// </summary>
-    string PositionScope { get; }
-
     Task ConsumeAsync(ChatBusSubscription subscription, Func<ChatBusEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken);
 
     /// <summary>
@@ -38,4 +38,12 @@ public interface IChatBus
     /// <see cref="ConsumeAsync"/> treats a single event.
     /// </summary>
     Task ConsumeBatchesAsync(Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes once the persistence handler has been through every event published here before the call, or after a
+    /// short bound (a slow store does not hold readers up): a history read then shows what this node's sockets were already sent, as the Node
+    /// server's did (it stored each message before emitting it). Kafka completes at once: another node may hold the
+    /// message's partition, and there storage follows delivery by a fetch.
+    /// </summary>
+    ValueTask WaitForStorageAsync(CancellationToken cancellationToken) => default;
 }

@@ -85,6 +85,13 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
 
         await foreach (var read in reader.ReadAllAsync(cancellationToken))
         {
+            if (read is StoredUpTo mark)
+            {
+                // Events before it were handled one at a time already.
+                mark.Done.TrySetResult();
+                continue;
+            }
+
             var chatEvent = delivery && read is RoomMessagePosted or PrivateMessagePosted
                 ? read with { Position = new BusPosition(0, next++) }
                 : read;
@@ -101,10 +108,58 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
 
     /// <summary>
     /// How long a batch waits after its first event for more: a busy node stores a burst in one transaction and wakes
-    /// its storage loop about a hundred times a second instead of once per message. Storage is off the delivery path,
-    /// so only readers of the stored history can notice the pause.
+    /// its storage loop about a hundred times a second instead of once per message. Storage is off the delivery path;
+    /// a history read cuts the wait short (<see cref="WaitForStorageAsync"/>).
     /// </summary>
     internal static readonly TimeSpan PersistenceLinger = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// A reader's place in the persistence channel, never handed to the handler: done once the events written before
+    /// it (and those of its batch) have been handled.
+    /// </summary>
+    private sealed record StoredUpTo(TaskCompletionSource Done) : ChatBusEvent;
+
+    /// <summary>The longest a history read waits for the store (a batch of SQLite or MySQL rows takes milliseconds).</summary>
+    internal static readonly TimeSpan StorageWaitLimit = TimeSpan.FromMilliseconds(250);
+
+    private readonly SemaphoreSlim _readerWaiting = new(0, 1);
+    private int _batchInHand;
+
+    public async ValueTask WaitForStorageAsync(CancellationToken cancellationToken)
+    {
+        if (_persistence.Reader.Count == 0 && Volatile.Read(ref _batchInHand) == 0)
+        {
+            return;
+        }
+
+        var mark = new StoredUpTo(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // A full channel means the store is far behind: a reader does not queue behind publishers for it.
+        if (!_persistence.Writer.TryWrite(mark))
+        {
+            return;
+        }
+
+        if (_readerWaiting.CurrentCount == 0)
+        {
+            try
+            {
+                _readerWaiting.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another reader woke the loop first.
+            }
+        }
+
+        try
+        {
+            await mark.Done.Task.WaitAsync(StorageWaitLimit, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The store is slow (retrying, or a large backlog): the reader gets what is stored so far.
+        }
+    }
 
     /// <summary>
     /// Batches of the persistence channel. The handler's token never cancels: the channel holds messages whose senders
@@ -120,7 +175,7 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
             {
                 if (reader.Count < PersistenceBatch.MaxEvents)
                 {
-                    await Task.Delay(PersistenceLinger, cancellationToken);
+                    await _readerWaiting.WaitAsync(PersistenceLinger, cancellationToken);
                 }
 
                 await HandleBatchAsync(reader, handler);
@@ -139,19 +194,36 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
 
     private async Task HandleBatchAsync(ChannelReader<ChatBusEvent> reader, Func<IReadOnlyList<ChatBusEvent>, CancellationToken, ValueTask> handler)
     {
+        Volatile.Write(ref _batchInHand, 1);
         var batch = new List<ChatBusEvent>(Math.Min(reader.Count, PersistenceBatch.MaxEvents));
+        List<StoredUpTo>? marks = null;
         while (batch.Count < PersistenceBatch.MaxEvents && reader.TryRead(out var chatEvent))
         {
-            batch.Add(chatEvent);
+            if (chatEvent is StoredUpTo mark)
+            {
+                (marks ??= []).Add(mark);
+            }
+            else
+            {
+                batch.Add(chatEvent);
+            }
         }
 
         try
         {
-            await handler(batch, CancellationToken.None);
+            if (batch.Count > 0)
+            {
+                await handler(batch, CancellationToken.None);
+            }
         }
         catch (Exception e)
         {
             LogHandlerFailed(ChatBusSubscription.Persistence, $"a batch of {batch.Count} from {Describe(batch[0])}", e);
+        }
+        finally
+        {
+            Volatile.Write(ref _batchInHand, 0);
+            marks?.ForEach(m => m.Done.TrySetResult());
         }
     }
 

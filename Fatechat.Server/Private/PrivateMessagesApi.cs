@@ -1,5 +1,6 @@
 using Fatechat.Server.Api;
 using Fatechat.Server.Auth;
+using Fatechat.Server.Messaging;
 using Fatechat.Server.Options;
 using Fatechat.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,6 +31,7 @@ internal static class PrivateMessagesApi
         string? limit,
         ClaimsPrincipal principal,
         IMessageRepository messages,
+        IChatBus bus,
         IOptions<ChatOptions> options,
         CancellationToken cancellationToken)
     {
@@ -39,6 +41,7 @@ internal static class PrivateMessagesApi
         }
 
         var caller = ChatUser.FromPrincipal(principal);
+        await bus.WaitForStorageAsync(cancellationToken);
         var latest = await messages.ListConversationsAsync(caller.Email, page.Limit, cancellationToken);
         return TypedResults.Ok(latest.Select(m => ConversationResponse.Of(caller.Email, m)).ToList());
     }
@@ -50,6 +53,7 @@ internal static class PrivateMessagesApi
         ClaimsPrincipal principal,
         IUserRepository users,
         IMessageRepository messages,
+        IChatBus bus,
         IOptions<ChatOptions> options,
         CancellationToken cancellationToken)
     {
@@ -64,6 +68,7 @@ internal static class PrivateMessagesApi
         }
 
         var caller = ChatUser.FromPrincipal(principal);
+        await bus.WaitForStorageAsync(cancellationToken);
         var conversation = await messages.GetConversationAsync(caller.Email, other.Email, page.BeforeId, page.Limit, cancellationToken);
         return TypedResults.Ok(conversation.Select(PrivateMessageResponse.Of).ToList());
     }

@@ -228,6 +228,45 @@ public sealed class ChatMessagePipelineTests
         Assert.That((await _messages.GetRoomMessagesAsync(room, null, 50, CancellationToken.None)).Select(m => m.Id), Is.EquivalentTo(sent.Append(first).Select(m => m.Id)));
     }
 
+    [Test]
+    public async Task AHistoryReadHoldsWhatThisNodePublishedBeforeIt()
+    {
+        var history = new RoomHistory(_bus, _cache, _messages, Microsoft.Extensions.Options.Options.Create(new ChatOptions()));
+        var room = AdapterTestData.RoomName();
+        for (var i = 0; i < 20; i++)
+        {
+            var message = AdapterTestData.Message(room, $"read at once {i}");
+            await _bus.PublishAsync(new RoomMessagePosted(message), CancellationToken.None);
+
+            // Without waiting for the store, the read would come inside the persistence loop's linger.
+            var latest = await history.GetLatestAsync(room, 1, CancellationToken.None);
+            Assert.That(latest.Select(m => m.Id), Is.EqualTo(new[] { message.Id }), $"message {i}");
+        }
+    }
+
+    [Test]
+    public async Task AHistoryReadWaitsForAFailingStoreOnlyBriefly()
+    {
+        var bus = new InProcessChatBus(NullLogger<InProcessChatBus>.Instance);
+        // The pipeline retries the first write for about 2.5 s.
+        var messages = new RecordingMessageRepository(_messages, failFirst: 4);
+        using var pipeline = new ChatMessagePipeline(bus, messages, _cache, _presence, new RecordingDelivery(), new Fatechat.Server.Chat.Recovery.DeliveryLog(bus, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Fatechat.Server.Options.SocketIOSettings()), NullLogger<ChatMessagePipeline>.Instance);
+        await pipeline.StartAsync(CancellationToken.None);
+        var history = new RoomHistory(bus, _cache, messages, Microsoft.Extensions.Options.Options.Create(new ChatOptions()));
+        var room = AdapterTestData.RoomName();
+        await bus.PublishAsync(new RoomMessagePosted(AdapterTestData.Message(room, "while the store fails")), CancellationToken.None);
+        await WaitUntilAsync(() => Task.FromResult(messages.Writes.Count > 0));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var latest = await history.GetLatestAsync(room, 10, CancellationToken.None);
+        clock.Stop();
+        await pipeline.StopAsync(CancellationToken.None);
+
+        Assert.That(latest, Is.Empty, "what is stored so far");
+        Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(150)).And.LessThan(TimeSpan.FromMilliseconds(1500)),
+            "the read waited for the store, but only up to its bound");
+    }
+
     /// <summary>A real store that refuses one message id, as it would a row it cannot take; counts the batch writes asked for.</summary>
     private sealed class RefusingMessageRepository(IMessageRepository inner, string refused) : IMessageRepository
     {

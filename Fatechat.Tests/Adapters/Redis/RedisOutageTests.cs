@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Fatechat.Server.Caching;
 using Fatechat.Server.Chat;
+using Fatechat.Server.Messaging;
 using Fatechat.Server.Options;
 using Fatechat.Server.Storage;
 using Microsoft.Data.Sqlite;
@@ -61,7 +62,7 @@ public sealed class RedisOutageTests
     }
 
     private RoomHistory History(IRecentMessageCache cache) =>
-        new(cache, _messages, MsOptions.Create(new ChatOptions { RecentMessagesCap = 10 }));
+        new(new InProcessChatBus(NullLogger<InProcessChatBus>.Instance), cache, _messages, MsOptions.Create(new ChatOptions { RecentMessagesCap = 10 }));
 
     private async Task<ChatMessage> PostAsync(IRecentMessageCache cache, string room, string text)
     {
