@@ -5,7 +5,9 @@ namespace Fatechat.Server.Diagnostics;
 
 /// <summary>
 /// The gauge <c>fatechat.kafka.consumer.lag</c>: per group, topic and partition, the high watermark minus the
-/// consumer's position — records the broker has that this node's consumer has not handed to the app yet. It is
+/// consumer's position — records the broker has that this node's consumer has not handed to the app yet; for a
+/// consumer that hands records over in batches, minus the first record it has not finished with (a blocked store
+/// shows its whole batch as lag, not zero). It is
 /// read when the gauge is observed (a scrape), from the consumers tracked here, on the scraping thread:
 /// librdkafka's <c>assignment</c>, <c>position</c> and cached watermarks are thread-safe, and the lock keeps a
 /// consumer from being disposed in the middle of a read. The high watermark is the one the last fetch reported,
@@ -21,10 +23,14 @@ public static class KafkaConsumerLag
             "High watermark minus the consumer's position, per consumer group, topic and partition");
     }
 
-    /// <summary>Observes <paramref name="consumer"/> as a member of <paramref name="groupId"/> until the result is disposed (before the consumer is).</summary>
-    public static IDisposable Track<TKey, TValue>(string groupId, IConsumer<TKey, TValue> consumer)
+    /// <summary>
+    /// Observes <paramref name="consumer"/> as a member of <paramref name="groupId"/> until the result is disposed
+    /// (before the consumer is). <paramref name="unfinished"/> gives, per partition, the first record consumed but not
+    /// finished with, if any; its position counts otherwise.
+    /// </summary>
+    public static IDisposable Track<TKey, TValue>(string groupId, IConsumer<TKey, TValue> consumer, Func<TopicPartition, Offset?>? unfinished = null)
     {
-        var tracked = new Tracked<TKey, TValue>(groupId, consumer);
+        var tracked = new Tracked<TKey, TValue>(groupId, consumer, unfinished);
         lock (Consumers)
         {
             Consumers.Add(tracked);
@@ -60,7 +66,7 @@ public static class KafkaConsumerLag
         }
     }
 
-    private sealed class Tracked<TKey, TValue>(string groupId, IConsumer<TKey, TValue> consumer) : Tracked
+    private sealed class Tracked<TKey, TValue>(string groupId, IConsumer<TKey, TValue> consumer, Func<TopicPartition, Offset?>? unfinished) : Tracked
     {
         public override void Measure(List<Measurement<long>> into)
         {
@@ -78,7 +84,7 @@ public static class KafkaConsumerLag
             {
                 try
                 {
-                    var position = consumer.Position(partition);
+                    var position = unfinished?.Invoke(partition) ?? consumer.Position(partition);
                     var high = consumer.GetWatermarkOffsets(partition).High;
                     // Before the first fetch neither is known; a gap then would be a guess, so the series waits.
                     if (position.IsSpecial || high.IsSpecial)

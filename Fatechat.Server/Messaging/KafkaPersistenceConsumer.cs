@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Fatechat.Server.Diagnostics;
@@ -19,6 +20,9 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
     private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
+
+    // Per partition, the first record consumed and not yet stored: what the lag gauge counts from.
+    private readonly ConcurrentDictionary<TopicPartition, Offset> _unstored = new();
     private int _pending;
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled (then commits and leaves the group) or a fatal client error.</summary>
@@ -34,10 +38,19 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
                         LogClientError(configs.Options.PersistenceGroupId, error.Code, error.Reason);
                     }
                 })
-            .SetPartitionsRevokedHandler((c, _) => Commit(c))
-            .SetPartitionsLostHandler((_, partitions) => LogPartitionsLost(string.Join(", ", partitions)))
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                Commit(c);
+                partitions.ForEach(p => _unstored.TryRemove(p.TopicPartition, out _));
+            })
+            .SetPartitionsLostHandler((lostBy, partitions) =>
+            {
+                LogPartitionsLost(string.Join(", ", partitions));
+                partitions.ForEach(p => _unstored.TryRemove(p.TopicPartition, out _));
+            })
             .Build();
-        using var lag = KafkaConsumerLag.Track(configs.Options.PersistenceGroupId, consumer);
+        using var lag = KafkaConsumerLag.Track(configs.Options.PersistenceGroupId, consumer,
+            partition => _unstored.TryGetValue(partition, out var first) ? first : null);
         consumer.Subscribe(codec.MessagesTopic);
         try
         {
@@ -59,6 +72,11 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
                 {
                 }
 
+                foreach (var record in records)
+                {
+                    _unstored.TryAdd(record.TopicPartition, record.Offset);
+                }
+
                 if (!TryHandle(handler, records, stop))
                 {
                     // Not stored: read the same records again after a pause rather than skip past them.
@@ -75,6 +93,7 @@ internal sealed partial class KafkaPersistenceConsumer(KafkaClientConfigs config
                 foreach (var record in records)
                 {
                     StoreOffset(consumer, record);
+                    _unstored.TryRemove(record.TopicPartition, out _);
                 }
 
                 if (_pending >= CommitBatch || _sinceCommit.Elapsed >= CommitInterval)
