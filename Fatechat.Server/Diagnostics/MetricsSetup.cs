@@ -24,7 +24,8 @@ internal static class MetricsSetup
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("fatechat"))
             .WithMetrics(metrics => metrics
-            .AddMeter(ProtocolMetrics.MeterName, ServerMetrics.MeterName)
+            // "System.Runtime": the runtime's own meter (GC collections and pause time, heap, thread pool, CPU).
+            .AddMeter(ProtocolMetrics.MeterName, ServerMetrics.MeterName, "System.Runtime")
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }

