@@ -108,10 +108,11 @@ public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) :
 
     /// <summary>
     /// How long a batch waits after its first event for more: a busy node stores a burst in one transaction and wakes
-    /// its storage loop about a hundred times a second instead of once per message. Storage is off the delivery path;
-    /// a history read cuts the wait short (<see cref="WaitForStorageAsync"/>).
+    /// its storage loop about twenty times a second instead of once per message (bench syscalls at 20,000 deliveries/s:
+    /// 1.36 per delivery with 10 ms, 1.24 with 50 ms, fewer futex and pwrite64). Storage is off the delivery path; a
+    /// history read cuts the wait short (<see cref="WaitForStorageAsync"/>), and a crash loses the channel either way.
     /// </summary>
-    internal static readonly TimeSpan PersistenceLinger = TimeSpan.FromMilliseconds(10);
+    internal static readonly TimeSpan PersistenceLinger = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// A reader's place in the persistence channel, never handed to the handler: done once the events written before

@@ -52,6 +52,9 @@ public sealed class MetricsTests
             Assert.That(Moved("fatechat_message_delivery_latency_seconds_count", ("kind", "room")), Is.GreaterThanOrEqualTo(Messages),
                 "every room message's publish-to-delivery time was recorded");
             Assert.That(closed.Has("fatechat_message_delivery_latency_seconds_bucket", ("kind", "room"), ("le", "0.1")), "the latency histogram has its buckets");
+
+            Assert.That(Moved("dotnet_gc_heap_total_allocated_bytes_total"), Is.GreaterThan(0), "the runtime's meter: the traffic allocated");
+            Assert.That(closed.Has("dotnet_gc_pause_time_seconds_total"), "the runtime's meter: GC pause time");
         });
         TestContext.Out.WriteLine(string.Join('\n', closed.Text.Split('\n').Where(l => l.StartsWith("fatechat_") && !l.Contains("_bucket"))));
     }
