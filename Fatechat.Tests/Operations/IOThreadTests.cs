@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -22,71 +21,35 @@ public sealed class IOThreadTests
     [Test]
     public async Task ASocketKeepsGettingAnswersWhileLoginsHashPasswords()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "fatechat-iothreads-" + Guid.NewGuid().ToString("N"));
-        var start = BuiltServerStart.In(folder, "a-deployment-secret-that-is-long-enough-for-hs256");
-        start.Environment["Logging__Console__FormatterName"] = "json";
         // The socket asks every few milliseconds, faster than a person's 10 a second.
-        start.Environment["FATECHAT__RateLimits__SocketOtherEvents__PerSecond"] = "0";
-        var lines = new ConcurrentQueue<string>();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
+        await using var server = JsonLoggingServer.Start("iothreads", ("FATECHAT__RateLimits__SocketOtherEvents__PerSecond", "0"));
+        var address = await server.AddressAsync(Deadline);
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = Deadline };
+        var credentials = new { email = $"io-{Guid.NewGuid():N}@example.test", password = "a-password-long-enough" };
+        var token = await TokenAsync(await http.PostAsJsonAsync("/api/register", credentials));
+
+        await using var socket = await EngineWebSocketClient.ConnectAsync(
+            new Uri($"{address.Replace("http", "ws")}/socket.io/?EIO=4&transport=websocket"), autoPong: true);
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("0{"));
+        await socket.SendAsync($"40{{\"token\":\"{token}\"}}");
+        Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("40{"));
+        var quiet = await AnswerTimesAsync(socket, until: Task.Delay(500));
+
+        // Each login on a connection of its own, so that they land on every I/O thread.
+        var logins = Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
-            if (e.Data is { Length: > 0 } line)
-            {
-                lines.Enqueue(line);
-            }
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            string? address = null;
-            await AsyncTimeout.UntilAsync(() => (address = ListeningAddress(lines)) is not null, "the server says where it listens", Deadline);
-            using var http = new HttpClient { BaseAddress = new Uri(address!), Timeout = Deadline };
-            var credentials = new { email = $"io-{Guid.NewGuid():N}@example.test", password = "a-password-long-enough" };
-            var token = await TokenAsync(await http.PostAsJsonAsync("/api/register", credentials));
+            using var own = new HttpClient { BaseAddress = new Uri(address), Timeout = Deadline };
+            return await TokenAsync(await own.PostAsJsonAsync("/api/login", credentials));
+        }));
+        var clock = Stopwatch.StartNew();
+        var busy = await AnswerTimesAsync(socket, until: logins);
+        var loginsTook = clock.Elapsed;
+        Assert.That(await logins, Has.All.Not.Empty, "every login answered with a token");
 
-            await using var socket = await EngineWebSocketClient.ConnectAsync(
-                new Uri($"{address!.Replace("http", "ws")}/socket.io/?EIO=4&transport=websocket"), autoPong: true);
-            Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("0{"));
-            await socket.SendAsync($"40{{\"token\":\"{token}\"}}");
-            Assert.That(await socket.ReceiveTextAsync(), Does.StartWith("40{"));
-            var quiet = await AnswerTimesAsync(socket, until: Task.Delay(500));
-
-            // Each login on a connection of its own, so that they land on every I/O thread.
-            var logins = Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
-            {
-                using var own = new HttpClient { BaseAddress = new Uri(address), Timeout = Deadline };
-                return await TokenAsync(await own.PostAsJsonAsync("/api/login", credentials));
-            }));
-            var clock = Stopwatch.StartNew();
-            var busy = await AnswerTimesAsync(socket, until: logins);
-            var loginsTook = clock.Elapsed;
-            Assert.That(await logins, Has.All.Not.Empty, "every login answered with a token");
-
-            TestContext.Out.WriteLine($"16 logins took {loginsTook.TotalMilliseconds:F0} ms; socket answers while they ran: {busy.Count}, " +
-                $"slowest {busy.Max().TotalMilliseconds:F1} ms (quiet: slowest {quiet.Max().TotalMilliseconds:F1} ms of {quiet.Count})");
-            Assert.That(busy, Is.Not.Empty, "the socket was asked while the logins ran");
-            Assert.That(busy.Max(), Is.LessThan(Bound), "no answer waited behind a password hash");
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        TestContext.Out.WriteLine($"16 logins took {loginsTook.TotalMilliseconds:F0} ms; socket answers while they ran: {busy.Count}, " +
+            $"slowest {busy.Max().TotalMilliseconds:F1} ms (quiet: slowest {quiet.Max().TotalMilliseconds:F1} ms of {quiet.Count})");
+        Assert.That(busy, Is.Not.Empty, "the socket was asked while the logins ran");
+        Assert.That(busy.Max(), Is.LessThan(Bound), "no answer waited behind a password hash");
     }
 
     /// <summary>Asks for a room's online users again and again until <paramref name="until"/> ends; how long each answer took.</summary>
@@ -113,26 +76,5 @@ public sealed class IOThreadTests
             Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
             return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         }
-    }
-
-    /// <summary>Kestrel's "Now listening on" line (event 14) in the JSON log.</summary>
-    private static string? ListeningAddress(IEnumerable<string> lines)
-    {
-        foreach (var line in lines)
-        {
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                if (json.RootElement.TryGetProperty("EventId", out var id) && id.GetInt32() == 14)
-                {
-                    return json.RootElement.GetProperty("State").GetProperty("address").GetString();
-                }
-            }
-            catch (JsonException)
-            {
-            }
-        }
-
-        return null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Fatechat.Tests.Support;
@@ -18,92 +17,43 @@ public sealed class JsonConsoleLogTests
     [Test]
     public async Task JsonLinesHaveUtcTimestampsAndTheSessionScope()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "fatechat-jsonlog-" + Guid.NewGuid().ToString("N"));
-        var start = BuiltServerStart.In(folder, "a-deployment-secret-that-is-long-enough-for-hs256");
-        start.Environment["Logging__Console__FormatterName"] = "json";
-        start.Environment["Logging__LogLevel__Fatechat"] = "Debug";
+        await using var server = JsonLoggingServer.Start("jsonlog", ("Logging__LogLevel__Fatechat", "Debug"));
+        var lines = server.Lines;
+        JsonElement? Find(Func<JsonElement, bool> match) =>
+            server.Json.Where(match).Select(j => (JsonElement?)j).FirstOrDefault();
+        var address = await server.AddressAsync(Deadline);
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = Deadline };
+        var open = await http.GetStringAsync("/socket.io/?EIO=4&transport=polling");
+        var sid = JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
+        // Not a Socket.IO packet: the session closes with "parse error", logged while its POST is served.
+        using var post = await http.PostAsync($"/socket.io/?EIO=4&transport=polling&sid={sid}", new StringContent("4zzz"));
 
-        var lines = new ConcurrentQueue<string>();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
+        await AsyncTimeout.UntilAsync(() => Find(j => j.GetProperty("EventId").GetInt32() == 1003) is not null, "the close line is written", Deadline);
+        var invalid = Find(j => j.GetProperty("EventId").GetInt32() == 1100);
+        var closed = Find(j => j.GetProperty("EventId").GetInt32() == 1003)!.Value;
+
+        Assert.Multiple(() =>
         {
-            if (e.Data is { Length: > 0 } line)
+            foreach (var line in lines)
             {
-                lines.Enqueue(line);
-            }
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            JsonElement? Find(Func<JsonElement, bool> match) =>
-                lines.Select(Parse).FirstOrDefault(j => j is { } json && match(json));
-            string? address = null;
-            await AsyncTimeout.UntilAsync(() => (address = Find(j => j.GetProperty("EventId").GetInt32() == 14)?
-                .GetProperty("State").GetProperty("address").GetString()) is not null, "the server says where it listens", Deadline);
-
-            using var http = new HttpClient { BaseAddress = new Uri(address!), Timeout = Deadline };
-            var open = await http.GetStringAsync("/socket.io/?EIO=4&transport=polling");
-            var sid = JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
-            // Not a Socket.IO packet: the session closes with "parse error", logged while its POST is served.
-            using var post = await http.PostAsync($"/socket.io/?EIO=4&transport=polling&sid={sid}", new StringContent("4zzz"));
-
-            await AsyncTimeout.UntilAsync(() => Find(j => j.GetProperty("EventId").GetInt32() == 1003) is not null, "the close line is written", Deadline);
-            var invalid = Find(j => j.GetProperty("EventId").GetInt32() == 1100);
-            var closed = Find(j => j.GetProperty("EventId").GetInt32() == 1003)!.Value;
-
-            Assert.Multiple(() =>
-            {
-                foreach (var line in lines)
+                Assert.That(Parse(line), Is.Not.Null, $"one JSON object per line: {line}");
+                if (Parse(line) is { } json)
                 {
-                    Assert.That(Parse(line), Is.Not.Null, $"one JSON object per line: {line}");
-                    if (Parse(line) is { } json)
-                    {
-                        Assert.That(json.GetProperty("Timestamp").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"), line);
-                        var stamp = DateTimeOffset.Parse(json.GetProperty("Timestamp").GetString()!);
-                        Assert.That(stamp, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(5)), "UTC, not local time");
-                    }
+                    Assert.That(json.GetProperty("Timestamp").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"), line);
+                    var stamp = DateTimeOffset.Parse(json.GetProperty("Timestamp").GetString()!);
+                    Assert.That(stamp, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(5)), "UTC, not local time");
                 }
-
-                Assert.That(closed.GetProperty("State").GetProperty("Reason").GetString(), Is.EqualTo("parse error"));
-                Assert.That(closed.GetProperty("State").GetProperty("Sid").GetString(), Is.EqualTo(sid));
-                Assert.That(invalid, Is.Not.Null, "the invalid packet is logged at Debug");
-                var scopes = invalid!.Value.GetProperty("Scopes").EnumerateArray().ToList();
-                Assert.That(scopes.Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("sid", out var v) && v.GetString() == sid), Is.Not.Empty,
-                    $"the line carries the session's sid in its scopes: {invalid}");
-            });
-            TestContext.Out.WriteLine(invalid!.Value.GetRawText());
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
             }
 
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+            Assert.That(closed.GetProperty("State").GetProperty("Reason").GetString(), Is.EqualTo("parse error"));
+            Assert.That(closed.GetProperty("State").GetProperty("Sid").GetString(), Is.EqualTo(sid));
+            Assert.That(invalid, Is.Not.Null, "the invalid packet is logged at Debug");
+            var scopes = invalid!.Value.GetProperty("Scopes").EnumerateArray().ToList();
+            Assert.That(scopes.Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("sid", out var v) && v.GetString() == sid), Is.Not.Empty,
+                $"the line carries the session's sid in its scopes: {invalid}");
+        });
+        TestContext.Out.WriteLine(invalid!.Value.GetRawText());
     }
 
-    private static JsonElement? Parse(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static JsonElement? Parse(string line) => JsonLoggingServer.Parse(line);
 }
