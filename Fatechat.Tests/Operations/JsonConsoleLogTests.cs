@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Fatechat.Tests.Support;
 
@@ -28,16 +27,16 @@ public sealed class JsonConsoleLogTests
         // Not a Socket.IO packet: the session closes with "parse error", logged while its POST is served.
         using var post = await http.PostAsync($"/socket.io/?EIO=4&transport=polling&sid={sid}", new StringContent("4zzz"));
 
-        await AsyncTimeout.UntilAsync(() => Find(j => j.GetProperty("EventId").GetInt32() == 1003) is not null, "the close line is written", Deadline);
-        var invalid = Find(j => j.GetProperty("EventId").GetInt32() == 1100);
-        var closed = Find(j => j.GetProperty("EventId").GetInt32() == 1003)!.Value;
+        await AsyncTimeout.UntilAsync(() => Find(j => JsonLoggingServer.EventId(j) == 1003) is not null, "the close line is written", Deadline);
+        var invalid = Find(j => JsonLoggingServer.EventId(j) == 1100);
+        var closed = Find(j => JsonLoggingServer.EventId(j) == 1003)!.Value;
 
         Assert.Multiple(() =>
         {
             foreach (var line in lines)
             {
-                Assert.That(Parse(line), Is.Not.Null, $"one JSON object per line: {line}");
-                if (Parse(line) is { } json)
+                Assert.That(JsonLoggingServer.Parse(line), Is.Not.Null, $"one JSON object per line: {line}");
+                if (JsonLoggingServer.Parse(line) is { } json)
                 {
                     Assert.That(json.GetProperty("Timestamp").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"), line);
                     var stamp = DateTimeOffset.Parse(json.GetProperty("Timestamp").GetString()!);
@@ -54,6 +53,4 @@ public sealed class JsonConsoleLogTests
         });
         TestContext.Out.WriteLine(invalid!.Value.GetRawText());
     }
-
-    private static JsonElement? Parse(string line) => JsonLoggingServer.Parse(line);
 }
