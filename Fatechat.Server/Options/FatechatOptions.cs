@@ -31,4 +31,12 @@ public sealed class FatechatOptions
     /// takes long (password hashing, the persistence loop) runs on the pool instead.
     /// </summary>
     public bool InlineIO { get; set; } = true;
+
+    /// <summary>
+    /// Keep a receive buffer posted on every connection instead of waiting for data before taking one (Kestrel's
+    /// <c>WaitForDataBeforeAllocatingBuffer</c> turned off): a frame then costs one <c>recvfrom</c> instead of two.
+    /// Measured (bench rtt, 3 interleaved runs): round trip p50 0.251 → 0.214 ms (Node peer 0.210), server CPU per
+    /// round trip 219 → 187 µs; the price is ~4 KB more per idle connection (11.2–12.0 → 14.5–15.5 KB at 5,000).
+    /// </summary>
+    public bool EagerReceiveBuffer { get; set; } = true;
 }

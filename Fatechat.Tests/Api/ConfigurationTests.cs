@@ -70,6 +70,15 @@ public sealed class ConfigurationTests
         Assert.That(transport.UnsafePreferInlineScheduling, Is.EqualTo(inline));
     }
 
+    [TestCase(null, false, Description = "the shipped default: one recvfrom per frame")]
+    [TestCase("false", true)]
+    public async Task EagerReceiveBufferDecidesWhetherKestrelWaitsForData(string? setting, bool waitsForData)
+    {
+        await using var server = await FatechatTestServer.StartAsync(setting is null ? [] : [$"--Fatechat:Server:EagerReceiveBuffer={setting}"]);
+        var transport = server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
+        Assert.That(transport.WaitForDataBeforeAllocatingBuffer, Is.EqualTo(waitsForData));
+    }
+
     [Test]
     public void SecretShorterThan32BytesRefusesToStart()
     {
