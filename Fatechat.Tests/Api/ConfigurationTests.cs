@@ -65,8 +65,7 @@ public sealed class ConfigurationTests
     [TestCase("false", false)]
     public async Task InlineIOSetsKestrelsInlineScheduling(string? setting, bool inline)
     {
-        await using var server = await FatechatTestServer.StartAsync(setting is null ? [] : [$"--Fatechat:Server:InlineIO={setting}"]);
-        var transport = server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
+        var transport = await SocketTransportWithAsync("InlineIO", setting);
         Assert.That(transport.UnsafePreferInlineScheduling, Is.EqualTo(inline));
     }
 
@@ -74,9 +73,15 @@ public sealed class ConfigurationTests
     [TestCase("false", true)]
     public async Task EagerReceiveBufferDecidesWhetherKestrelWaitsForData(string? setting, bool waitsForData)
     {
-        await using var server = await FatechatTestServer.StartAsync(setting is null ? [] : [$"--Fatechat:Server:EagerReceiveBuffer={setting}"]);
-        var transport = server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
+        var transport = await SocketTransportWithAsync("EagerReceiveBuffer", setting);
         Assert.That(transport.WaitForDataBeforeAllocatingBuffer, Is.EqualTo(waitsForData));
+    }
+
+    /// <summary>Kestrel's socket transport options of a server started with <c>Fatechat:Server:{name}</c> set (null: the default).</summary>
+    private static async Task<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions> SocketTransportWithAsync(string name, string? setting)
+    {
+        await using var server = await FatechatTestServer.StartAsync(setting is null ? [] : [$"--Fatechat:Server:{name}={setting}"]);
+        return server.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
     }
 
     [Test]
